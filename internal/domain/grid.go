@@ -1,0 +1,42 @@
+package domain
+
+import "github.com/paulmach/orb"
+
+// Kind tells ordinary grids from special ones (专属网格).
+type Kind string
+
+// Grid kinds.
+const (
+	KindBase    Kind = "base"
+	KindSpecial Kind = "special"
+)
+
+// Mode says how a special grid relates to the base grids on its ground.
+type Mode string
+
+// Special-grid modes. Base grids have no mode.
+const (
+	ModeOverlay  Mode = "overlay"   // both the special and the base grids exist on the same ground
+	ModeCarveOut Mode = "carve_out" // the special grid takes its ground out of the base grids
+)
+
+// Grid is one grid of any level.
+type Grid struct {
+	ID       int64
+	Code     string
+	Name     string
+	Level    int
+	Parent   string // code of the parent grid; "" for top-level grids
+	Kind     Kind
+	Category string // for special grids: business_district, school, hospital, ...
+	Mode     Mode
+	// Properties holds any further attributes from the source file.
+	Properties map[string]any
+	Geometry   orb.MultiPolygon
+}
+
+// ValidKind reports whether k is a known kind.
+func ValidKind(k Kind) bool { return k == KindBase || k == KindSpecial }
+
+// ValidMode reports whether m is a known mode or empty.
+func ValidMode(m Mode) bool { return m == "" || m == ModeOverlay || m == ModeCarveOut }

@@ -1,0 +1,55 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// LevelCount counts a plan's grids of one level and kind.
+type LevelCount struct {
+	Level int    `json:"level"`
+	Kind  string `json:"kind"`
+	Grids int    `json:"grids"`
+}
+
+// Counts summarises what a plan holds.
+type Counts struct {
+	Levels     []LevelCount `json:"levels"`
+	Units      int          `json:"units"`
+	Persons    int64        `json:"persons"`
+	Households int64        `json:"households"`
+	Facilities int          `json:"facilities"`
+	Nodes      int          `json:"network_nodes"`
+	Edges      int          `json:"network_edges"`
+	WalkableKM float64      `json:"walkable_km"`
+}
+
+// Count summarises the plan's contents.
+func (db *DB) Count(ctx context.Context, planID int64) (Counts, error) {
+	var c Counts
+	args := pgx.NamedArgs{"plan": planID}
+	rows, err := db.pool.Query(ctx, `SELECT level, kind, count(*) FROM grid WHERE plan_id = @plan
+		GROUP BY level, kind ORDER BY level, kind`, args)
+	if err != nil {
+		return c, err
+	}
+	c.Levels, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (LevelCount, error) {
+		var l LevelCount
+		err := r.Scan(&l.Level, &l.Kind, &l.Grids)
+		return l, err
+	})
+	if err != nil {
+		return c, err
+	}
+	err = db.pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM unit WHERE plan_id = @plan),
+		(SELECT coalesce(sum(persons), 0) FROM unit WHERE plan_id = @plan),
+		(SELECT coalesce(sum(households), 0) FROM unit WHERE plan_id = @plan),
+		(SELECT count(*) FROM facility WHERE plan_id = @plan),
+		(SELECT count(*) FROM net_node WHERE plan_id = @plan),
+		(SELECT count(*) FROM net_edge WHERE plan_id = @plan),
+		(SELECT coalesce(sum(length_m), 0) / 1000 FROM net_edge WHERE plan_id = @plan)`, args).
+		Scan(&c.Units, &c.Persons, &c.Households, &c.Facilities, &c.Nodes, &c.Edges, &c.WalkableKM)
+	return c, err
+}

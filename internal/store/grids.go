@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"github.com/gridplan/gridplan/internal/domain"
+)
+
+// InsertGrids adds grids to a plan in one transaction: either all are
+// stored or none. Geometries are in the CRS srid and stored in WGS84.
+// Codes already in the plan and parents that are neither in the batch nor in
+// the plan are refused with a *FeatureError; invalid geometries are stored
+// and returned as warnings for the coverage audit to explain.
+func (db *DB) InsertGrids(ctx context.Context, planID int64, grids []domain.Grid, srid int) ([]Warning, error) {
+	var warnings []Warning
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := lockPlan(ctx, tx, planID); err != nil {
+			return err
+		}
+		if err := checkGridCodes(ctx, tx, planID, grids); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE grid_in (
+				ord int, code text, name text, level int, parent_code text, kind text,
+				category text, mode text, properties jsonb, wkb bytea) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"grid_in"},
+			[]string{"ord", "code", "name", "level", "parent_code", "kind", "category", "mode", "properties", "wkb"},
+			pgx.CopyFromSlice(len(grids), func(i int) ([]any, error) {
+				g := grids[i]
+				wkb, err := encodeEWKB(g.Geometry, srid)
+				if err != nil {
+					return nil, &FeatureError{Index: i, Field: "geometry", Problem: err.Error()}
+				}
+				props, err := jsonObject(g.Properties)
+				if err != nil {
+					return nil, &FeatureError{Index: i, Field: "properties", Problem: err.Error()}
+				}
+				kind := g.Kind
+				if kind == "" {
+					kind = domain.KindBase
+				}
+				return []any{i, g.Code, g.Name, g.Level, nullIfEmpty(g.Parent), string(kind),
+					g.Category, nullIfEmpty(string(g.Mode)), props, wkb}, nil
+			}))
+		if err != nil {
+			return copyError(err, "grid")
+		}
+		warnings, err = invalidGeometries(ctx, tx, "grid_in")
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `
+			INSERT INTO grid (plan_id, code, name, level, parent_code, kind, category, mode, properties, geom)
+			SELECT @plan, code, name, level, parent_code, kind, category, mode, properties,
+			       ST_Multi(ST_Transform(ST_GeomFromEWKB(wkb), 4326))
+			  FROM grid_in ORDER BY ord`, pgx.NamedArgs{"plan": planID})
+		return pgError(err, "grid")
+	})
+	return warnings, err
+}
+
+// lockPlan serialises writers to one plan so that the checks an import makes
+// still hold when it commits.
+func lockPlan(ctx context.Context, tx pgx.Tx, planID int64) error {
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT id FROM plan WHERE id = @plan FOR UPDATE`, pgx.NamedArgs{"plan": planID}).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Errorf(domain.ErrNotFound, "plan %d does not exist", planID)
+	}
+	return err
+}
+
+// checkGridCodes refuses codes already in the plan and parents that exist
+// neither in the batch nor in the plan. Duplicates inside the batch are the
+// caller's to report (it knows both feature indexes).
+func checkGridCodes(ctx context.Context, tx pgx.Tx, planID int64, grids []domain.Grid) error {
+	inBatch := make(map[string]bool, len(grids))
+	codes := make([]string, 0, len(grids))
+	var parents []string
+	for _, g := range grids {
+		inBatch[g.Code] = true
+		codes = append(codes, g.Code)
+	}
+	for _, g := range grids {
+		if g.Parent != "" && !inBatch[g.Parent] {
+			parents = append(parents, g.Parent)
+		}
+	}
+	existing, err := existingCodes(ctx, tx, planID, append(codes, parents...))
+	if err != nil {
+		return err
+	}
+	for i, g := range grids {
+		if existing[g.Code] {
+			return &FeatureError{Index: i, Field: "code", Problem: fmt.Sprintf("grid %q already exists in the plan", g.Code)}
+		}
+	}
+	for i, g := range grids {
+		if g.Parent != "" && !inBatch[g.Parent] && !existing[g.Parent] {
+			return &FeatureError{Index: i, Field: "parent", Problem: fmt.Sprintf("unknown parent %q: it is neither in the file nor in the plan", g.Parent)}
+		}
+	}
+	return nil
+}
+
+func existingCodes(ctx context.Context, tx pgx.Tx, planID int64, codes []string) (map[string]bool, error) {
+	rows, err := tx.Query(ctx, `SELECT code FROM grid WHERE plan_id = @plan AND code = ANY(@codes)`,
+		pgx.NamedArgs{"plan": planID, "codes": codes})
+	if err != nil {
+		return nil, err
+	}
+	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	set := make(map[string]bool, len(found))
+	for _, c := range found {
+		set[c] = true
+	}
+	return set, err
+}
+
+// invalidGeometries lists the staged rows whose geometry is not OGC-valid,
+// with PostGIS's reason (which names the location of a self-intersection).
+func invalidGeometries(ctx context.Context, tx pgx.Tx, staging string) ([]Warning, error) {
+	// staging is one of this package's temp table names, never user input.
+	rows, err := tx.Query(ctx, `SELECT ord, ST_IsValidReason(ST_GeomFromEWKB(wkb)) FROM `+pgx.Identifier{staging}.Sanitize()+`
+		WHERE NOT ST_IsValid(ST_GeomFromEWKB(wkb)) ORDER BY ord`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Warning, error) {
+		var w Warning
+		err := r.Scan(&w.Index, &w.Problem)
+		return w, err
+	})
+}
+
+// copyError unwraps the *FeatureError a CopyFromSlice callback returned.
+func copyError(err error, what string) error {
+	var fe *FeatureError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return pgError(err, what)
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func jsonObject(m map[string]any) ([]byte, error) {
+	if m == nil {
+		return []byte("{}"), nil
+	}
+	return json.Marshal(m)
+}
+
+// GridFilter selects grids of a plan. Zero values select everything.
+type GridFilter struct {
+	Level int
+	// BBox, in WGS84, keeps grids that intersect it.
+	BBox *orb.Bound
+}
+
+const gridColumns = `id, code, name, level, coalesce(parent_code, ''), kind, category, coalesce(mode, ''), properties, ST_AsEWKB(geom)`
+
+func scanGrid(row pgx.Row) (domain.Grid, error) {
+	var g domain.Grid
+	var kind, mode string
+	var wkb []byte
+	if err := row.Scan(&g.ID, &g.Code, &g.Name, &g.Level, &g.Parent, &kind, &g.Category, &mode, &g.Properties, &wkb); err != nil {
+		return g, err
+	}
+	g.Kind, g.Mode = domain.Kind(kind), domain.Mode(mode)
+	geom, err := decodeEWKB(wkb)
+	if err != nil {
+		return g, err
+	}
+	g.Geometry, _ = geom.(orb.MultiPolygon)
+	return g, nil
+}
+
+// EachGrid streams the plan's grids matching f, ordered by level and code,
+// to fn without holding them all in memory. fn's error stops the stream.
+func (db *DB) EachGrid(ctx context.Context, planID int64, f GridFilter, fn func(domain.Grid) error) error {
+	where := []string{"plan_id = @plan"}
+	args := pgx.NamedArgs{"plan": planID}
+	if f.Level > 0 {
+		where = append(where, "level = @level")
+		args["level"] = f.Level
+	}
+	if f.BBox != nil {
+		where = append(where, "geom && ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4326)",
+			"ST_Intersects(geom, ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4326))")
+		args["minx"], args["miny"], args["maxx"], args["maxy"] = f.BBox.Min[0], f.BBox.Min[1], f.BBox.Max[0], f.BBox.Max[1]
+	}
+	// The conditions are fixed fragments of this function; values are arguments.
+	rows, err := db.pool.Query(ctx, `SELECT `+gridColumns+` FROM grid WHERE `+strings.Join(where, " AND ")+` ORDER BY level, code`, args)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		g, err := scanGrid(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(g); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Grid returns one grid by code.
+func (db *DB) Grid(ctx context.Context, planID int64, code string) (domain.Grid, error) {
+	g, err := scanGrid(db.pool.QueryRow(ctx, `SELECT `+gridColumns+` FROM grid WHERE plan_id = @plan AND code = @code`,
+		pgx.NamedArgs{"plan": planID, "code": code}))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return g, domain.Errorf(domain.ErrNotFound, "grid %q does not exist in this plan", code)
+	}
+	return g, err
+}

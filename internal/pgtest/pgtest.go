@@ -96,25 +96,33 @@ func (s *Server) exec(ctx context.Context, sql string) error {
 	return err
 }
 
-// NewDB returns a store on a fresh migrated database that is dropped when
-// the test ends.
-func (s *Server) NewDB(tb testing.TB) *store.DB {
+// NewDSN creates a fresh migrated database, dropped when the test ends,
+// and returns its connection string; tests that run gridplan's command
+// line pass it as --database-url.
+func (s *Server) NewDSN(tb testing.TB) string {
 	tb.Helper()
 	ctx := context.Background()
 	name := fmt.Sprintf("gridplan_test_%d_%d", os.Getpid(), s.next.Add(1))
 	if err := s.exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+template); err != nil {
 		tb.Fatalf("pgtest: create database: %v", err)
 	}
-	db, err := store.Open(ctx, s.cluster.DSN(name), store.Options{StatementTimeout: 5 * time.Minute})
-	if err != nil {
-		tb.Fatalf("pgtest: open database: %v", err)
-	}
 	tb.Cleanup(func() {
-		db.Close()
 		if err := s.exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
 			tb.Errorf("pgtest: drop database: %v", err)
 		}
 	})
+	return s.cluster.DSN(name)
+}
+
+// NewDB returns a store on a fresh migrated database that is dropped when
+// the test ends.
+func (s *Server) NewDB(tb testing.TB) *store.DB {
+	tb.Helper()
+	db, err := store.Open(context.Background(), s.NewDSN(tb), store.Options{StatementTimeout: 5 * time.Minute})
+	if err != nil {
+		tb.Fatalf("pgtest: open database: %v", err)
+	}
+	tb.Cleanup(db.Close)
 	return db
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 )
 
 // LevelCount counts a plan's grids of one level and kind.
@@ -52,4 +53,17 @@ func (db *DB) Count(ctx context.Context, planID int64) (Counts, error) {
 		(SELECT coalesce(sum(length_m), 0) / 1000 FROM net_edge WHERE plan_id = @plan)`, args).
 		Scan(&c.Units, &c.Persons, &c.Households, &c.Facilities, &c.Nodes, &c.Edges, &c.WalkableKM)
 	return c, err
+}
+
+// Extent returns the bounding box (WGS84) of the plan's grids; ok is false
+// for a plan without grids.
+func (db *DB) Extent(ctx context.Context, planID int64) (b orb.Bound, ok bool, err error) {
+	var minx, miny, maxx, maxy *float64
+	err = db.pool.QueryRow(ctx, `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+		FROM (SELECT ST_Extent(geom) AS e FROM grid WHERE plan_id = @plan) t`, pgx.NamedArgs{"plan": planID}).
+		Scan(&minx, &miny, &maxx, &maxy)
+	if err != nil || minx == nil {
+		return b, false, err
+	}
+	return orb.Bound{Min: orb.Point{*minx, *miny}, Max: orb.Point{*maxx, *maxy}}, true, nil
 }

@@ -1,0 +1,120 @@
+// Command gridplan keeps a district's governance grids in PostGIS, audits
+// their coverage, balance and service circles, and serves them to the web
+// map and GIS tools. Run "gridplan help" for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/gridplan/gridplan/internal/domain"
+)
+
+// Exit statuses. Scripts depend on them (DESIGN §3).
+const (
+	exitOK       = 0
+	exitFindings = 1 // audit found errors
+	exitBadInput = 2 // bad usage or input; nothing was changed
+	exitFailure  = 3 // could not run (database down, disk full, ...)
+)
+
+// command is one subcommand.
+type command struct {
+	name, usage, summary string
+	run                  func(ctx context.Context, env *env, args []string) error
+}
+
+// env is what a command needs from the process: its streams.
+type env struct {
+	stdout, stderr io.Writer
+	stderrIsTTY    bool
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "serve [--addr 127.0.0.1:8080] [--demo]", "serve the HTTP API and the web map", runServe},
+		{"demo", "demo [--plan demo] [--seed 1] [--scale 1] [--replace]", "load the synthetic Erqi-like demo district", runDemo},
+		{"plan", "plan create NAME [--crs EPSG:4547] [--boundary FILE.geojson] [--title T] | plan list | plan delete NAME", "manage plans", runPlan},
+		{"import", "import grids|units|facilities NAME FILE.geojson [field flags]", "import GeoJSON into a plan", runImport},
+		{"export", "export NAME [--level N] [--what grids|units|facilities] > out.geojson", "export a plan as GeoJSON", runExport},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], &env{stdout: os.Stdout, stderr: os.Stderr, stderrIsTTY: isTerminal(os.Stderr)})
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, e *env) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printUsage(e.stdout)
+		if len(args) == 0 {
+			return exitBadInput
+		}
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return exitStatus(e, c.run(ctx, e, args[1:]))
+		}
+	}
+	fmt.Fprintf(e.stderr, "gridplan: unknown command %q; run \"gridplan help\"\n", args[0])
+	return exitBadInput
+}
+
+// exitStatus is the one place where errors become exit statuses and their
+// one-line message.
+func exitStatus(e *env, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var findings findingsError
+	if errors.As(err, &findings) {
+		return exitFindings
+	}
+	var usage usageError
+	if errors.As(err, &usage) {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(e.stderr, "gridplan: %v\n", err)
+		}
+		return exitBadInput
+	}
+	switch domain.ErrorCode(err) {
+	case domain.ErrInvalid, domain.ErrNotFound, domain.ErrConflict, domain.ErrPrecondition, domain.ErrTooLarge:
+		fmt.Fprintf(e.stderr, "gridplan: %s\n", domain.ErrorMessage(err))
+		return exitBadInput
+	}
+	fmt.Fprintf(e.stderr, "gridplan: %v\n", err)
+	return exitFailure
+}
+
+// findingsError makes a command exit 1 without a message: the report said it all.
+type findingsError struct{}
+
+func (findingsError) Error() string { return "errors found" }
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "gridplan keeps governance grids in PostGIS, audits them and serves them.")
+	fmt.Fprintln(w, "\nUsage:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  gridplan %s\n      %s\n", c.usage, c.summary)
+	}
+	fmt.Fprintln(w, "\nEvery command takes --data-dir, --database-url, --statement-timeout and --log-level.")
+	fmt.Fprintln(w, "Exit status: 0 ok, 1 audit errors found, 2 bad usage or input (nothing changed), 3 could not run.")
+}
+
+// newFlags returns a command's flag set with the shared flags registered.
+func newFlags(e *env, name string, cfg *Config) *flag.FlagSet {
+	fs := flag.NewFlagSet("gridplan "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	cfg.register(fs)
+	return fs
+}

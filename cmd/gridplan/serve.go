@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gridplan/gridplan/internal/demo"
+	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/httpapi"
+	"github.com/gridplan/gridplan/internal/store"
+	"github.com/gridplan/gridplan/web"
+)
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	var cfg Config
+	fs := newFlags(e, "serve", &cfg)
+	addr := fs.String("addr", envOr("GRIDPLAN_ADDR", "127.0.0.1:8080"), "listen address (env GRIDPLAN_ADDR)")
+	withDemo := fs.Bool("demo", false, "load the demo district first when the plan \"demo\" does not exist")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	log := newLogger(e.stderr, cfg.LogLevel)
+	return withStore(ctx, e, cfg, func(db *store.DB) error {
+		if *withDemo {
+			if _, err := db.Plan(ctx, "demo"); domain.ErrorCode(err) == domain.ErrNotFound {
+				fmt.Fprintln(e.stderr, "loading the demo district (first run only)...")
+				if _, err := demo.Load(ctx, db, demo.LoadOptions{Plan: "demo", Seed: 1, Scale: 1, Progress: e.stderr}); err != nil {
+					return err
+				}
+			} else if err != nil {
+				return err
+			}
+		}
+		ln, err := net.Listen("tcp", *addr)
+		if err != nil {
+			return domain.Errorf(domain.ErrInvalid, "listen on %s: %v", *addr, err)
+		}
+		srv := &http.Server{
+			Handler:           httpapi.New(db, log, httpapi.Options{Web: web.Static()}),
+			ReadHeaderTimeout: 10 * time.Second,
+		}
+		fmt.Fprintf(e.stderr, "gridplan serving on http://%s/ (map at /map/)\n", ln.Addr())
+		done := make(chan error, 1)
+		go func() { done <- srv.Serve(ln) }()
+		select {
+		case err := <-done:
+			return err
+		case <-ctx.Done():
+			fmt.Fprintln(e.stderr, "shutting down...")
+			shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		}
+	})
+}

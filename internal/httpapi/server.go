@@ -1,0 +1,100 @@
+// Package httpapi is gridplan's HTTP surface: the application API under
+// /api, health probes and the web map. It turns requests into calls on the
+// store and the use-case packages, and domain errors into problem+json.
+package httpapi
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/cors"
+
+	"github.com/gridplan/gridplan/internal/store"
+)
+
+// Options configure the server.
+type Options struct {
+	// Web holds the web map's static files; nil serves no map.
+	Web fs.FS
+}
+
+// Server answers HTTP requests.
+type Server struct {
+	db  *store.DB
+	log *slog.Logger
+	web fs.FS
+}
+
+// New returns the HTTP handler of gridplan.
+func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
+	s := &Server{db: db, log: log, web: opts.Web}
+	r := chi.NewRouter()
+	// Order matters: ids first so every log line and problem carries one,
+	// logging outside recovery so panics are logged as 500s, CORS before
+	// compression so preflights stay small.
+	r.Use(middleware.RequestID)
+	r.Use(s.logRequests)
+	r.Use(middleware.Recoverer)
+	r.Use(cors.Handler(cors.Options{
+		AllowedOrigins: []string{"*"},
+		AllowedMethods: []string{"GET", "HEAD", "OPTIONS"},
+		AllowedHeaders: []string{"Accept", "Content-Type", "If-None-Match", "If-Match"},
+		ExposedHeaders: []string{"ETag", "Link"},
+		MaxAge:         3600,
+	}))
+	r.Use(middleware.Compress(5, "application/json", "application/geo+json", "application/problem+json",
+		"text/html", "text/css", "application/javascript", "text/javascript"))
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(s.methodNotAllowed)
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Route("/api/plans", func(r chi.Router) {
+		r.Get("/", s.listPlans)
+		r.Route("/{plan}", func(r chi.Router) {
+			r.Get("/", s.getPlan)
+			r.Get("/grids", s.listGrids)
+			r.Get("/grids/{code}", s.getGrid)
+		})
+	})
+	if s.web != nil {
+		r.Get("/", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/map/", http.StatusFound)
+		})
+		r.Handle("/map/*", http.StripPrefix("/map/", http.FileServer(http.FS(s.web))))
+	}
+	return r
+}
+
+// logRequests writes one structured line per request.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		start := time.Now()
+		next.ServeHTTP(ww, r)
+		s.log.Info("http", "method", r.Method, "path", r.URL.Path, "status", ww.Status(),
+			"bytes", ww.BytesWritten(), "ms", time.Since(start).Milliseconds(),
+			"request_id", middleware.GetReqID(r.Context()))
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, s.log, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz is ready only when the database answers.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if err := s.db.Ping(r.Context()); err != nil {
+		s.log.Warn("not ready", "err", err)
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		writeJSONBody(w, problem{Type: "about:blank", Title: "Service Unavailable", Status: http.StatusServiceUnavailable,
+			Detail: "the database does not answer"})
+		return
+	}
+	writeJSON(w, s.log, http.StatusOK, map[string]string{"status": "ready"})
+}

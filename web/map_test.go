@@ -1,0 +1,287 @@
+package web_test
+
+// The browser test: a real PostGIS holds a fixture plan, the real HTTP API
+// serves it with the embedded map, and Debian's Chromium, driven by
+// browsertest/map.spec.mjs through playwright-core, proves the map draws the
+// grids. It needs node/npm and /usr/bin/chromium and fails (never skips)
+// without them.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/httpapi"
+	"github.com/gridplan/gridplan/internal/pgtest"
+	"github.com/gridplan/gridplan/internal/store"
+	"github.com/gridplan/gridplan/web"
+)
+
+var srv *pgtest.Server
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Run(m, &srv)) }
+
+// specResult is the JSON line map.spec.mjs prints.
+type specResult struct {
+	WebGL       string            `json:"webgl"`
+	Level1      *levelResult      `json:"level1"`
+	Level3      *levelResult      `json:"level3"`
+	Popup       *popupResult      `json:"popup"`
+	Screenshots map[string]string `json:"screenshots"`
+	Errors      []string          `json:"errors"`
+	Console     []string          `json:"console"`
+	Fatal       string            `json:"fatal"`
+}
+
+type levelResult struct {
+	Level    int     `json:"level"`
+	Features int     `json:"features"` // grids the page loaded (data-features)
+	Rendered int     `json:"rendered"` // distinct grids MapLibre drew in the fill layers
+	Ink      float64 `json:"ink"`      // share of canvas pixels that are not background
+	Status   string  `json:"status"`
+	MS       int64   `json:"ms"`
+}
+
+type popupResult struct {
+	Expected string   `json:"expected"` // code MapLibre finds under the clicked point
+	Code     string   `json:"code"`     // code the popup shows
+	Fields   []string `json:"fields"`
+}
+
+func TestMapDrawsGrids(t *testing.T) {
+	node, chromium := browserTools(t)
+	installBrowserTest(t)
+
+	ctx := context.Background()
+	db := srv.NewDB(t)
+	plan, err := loadFixture(ctx, db)
+	if err != nil {
+		t.Fatalf("load fixture: %v", err)
+	}
+	want := gridCounts(t, db, plan)
+
+	var logs lockedBuffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	ts := httptest.NewServer(httpapi.New(db, log, httpapi.Options{Web: web.Static()}))
+	defer ts.Close()
+	defer func() {
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	}()
+
+	shots := t.TempDir()
+	if dir := os.Getenv("GRIDPLAN_SCREENSHOTS"); dir != "" {
+		shots = dir // keep the screenshots after the test
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The script gives up by itself after 150 s; this is the backstop.
+	runCtx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(runCtx, node, filepath.Join("browsertest", "map.spec.mjs"), ts.URL, shots)
+	cmd.WaitDelay = 10 * time.Second
+	cmd.Env = append(os.Environ(), "CHROMIUM_PATH="+chromium)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	runErr := cmd.Run()
+	t.Logf("browser run took %s", time.Since(start).Round(time.Millisecond))
+
+	var res specResult
+	line := lastLine(stdout.String())
+	if err := json.Unmarshal([]byte(line), &res); err != nil {
+		t.Fatalf("map.spec.mjs printed no result (%v, run: %v)\nstdout:\n%s\nstderr:\n%s", err, runErr, stdout.String(), stderr.String())
+	}
+	t.Logf("WebGL renderer: %s", res.WebGL)
+	for _, name := range slices.Sorted(maps.Keys(res.Screenshots)) {
+		t.Logf("screenshot %s: %s", name, res.Screenshots[name])
+	}
+	if runErr != nil || res.Fatal != "" {
+		t.Fatalf("browser run failed: %v\n%s\nstderr:\n%s\nconsole: %q\nerrors: %q", runErr, res.Fatal, stderr.String(), res.Console, res.Errors)
+	}
+	if len(res.Errors) > 0 {
+		t.Errorf("page errors: %q", res.Errors)
+	}
+	if len(res.Console) > 0 {
+		t.Logf("console: %q", res.Console)
+	}
+
+	// Fitting to the plan's bounding box puts every grid in view, so each one
+	// loaded must have been drawn.
+	l1, l3 := res.Level1, res.Level3
+	t.Logf("level 1: %+v", *l1)
+	t.Logf("level 3: %+v", *l3)
+	if l1.Features != want[1] || l3.Features != want[3] {
+		t.Errorf("loaded %d level-1 and %d level-3 grids, the plan has %d and %d", l1.Features, l3.Features, want[1], want[3])
+	}
+	if l1.Rendered < want[1] {
+		t.Errorf("level 1: %d grids rendered, want all %d in view", l1.Rendered, want[1])
+	}
+	if l3.Rendered < want[3] || l3.Rendered <= l1.Rendered {
+		t.Errorf("level 3: %d grids rendered, want all %d in view and more than level 1's %d", l3.Rendered, want[3], l1.Rendered)
+	}
+	// The grids cover most of the fitted view; a blank or failed WebGL canvas is all background.
+	const minInk = 0.2
+	if l1.Ink < minInk || l3.Ink < minInk {
+		t.Errorf("canvas mostly background: %.2f at level 1, %.2f at level 3, want ≥ %.2f", l1.Ink, l3.Ink, minInk)
+	}
+	p := res.Popup
+	if p == nil {
+		t.Fatal("no popup measured")
+	}
+	if p.Code == "" || p.Code != p.Expected {
+		t.Errorf("popup after a click shows code %q, want the clicked grid's %q", p.Code, p.Expected)
+	}
+	for _, f := range []string{"code", "name", "level", "parent", "kind", "category", "mode"} {
+		if !slices.Contains(p.Fields, f) {
+			t.Errorf("popup lists %q, missing %q", p.Fields, f)
+		}
+	}
+}
+
+// browserTools finds node and Chromium, failing with what to install.
+func browserTools(t *testing.T) (node, chromium string) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatalf("node not found: the browser test needs Node.js ≥ 20 and npm (%v)", err)
+	}
+	chromium = os.Getenv("GRIDPLAN_CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Fatalf("Chromium not found (%v): apt-get install -y chromium, or set GRIDPLAN_CHROMIUM", err)
+	}
+	return node, chromium
+}
+
+// installBrowserTest runs npm ci in browsertest/ when playwright-core is not
+// installed there yet (node_modules is not committed).
+func installBrowserTest(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join("browsertest", "node_modules", "playwright-core", "package.json")); err == nil {
+		return
+	}
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		t.Fatalf("npm not found: the browser test installs playwright-core with it (%v)", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund")
+	cmd.Dir = "browsertest"
+	// playwright-core downloads no browser; this only makes sure of it.
+	cmd.Env = append(os.Environ(), "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("npm ci in web/browsertest: %v\n%s", err, out)
+	}
+}
+
+// gridCounts counts the plan's grids per level, base and special together.
+func gridCounts(t *testing.T, db *store.DB, plan string) map[int]int {
+	t.Helper()
+	ctx := context.Background()
+	p, err := db.Plan(ctx, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Count(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[int]int{}
+	for _, l := range c.Levels {
+		n[l.Level] += l.Grids
+	}
+	if n[1] == 0 || n[3] <= n[1] {
+		t.Fatalf("fixture needs level-1 grids and more level-3 ones: %v", n)
+	}
+	return n
+}
+
+// loadFixture stores a small plan around lon 113.6, lat 34.7: two streets,
+// four communities, sixteen grids, and special grids of both modes.
+func loadFixture(ctx context.Context, db *store.DB) (string, error) {
+	const plan = "mapfixture"
+	const x0, y0, w, h = 113.58, 34.68, 0.04, 0.04 // one street: w × h degrees
+	p, err := db.CreatePlan(ctx, domain.Plan{Name: plan, Title: "Map fixture",
+		Boundary: rect(x0, y0, x0+2*w, y0+h)})
+	if err != nil {
+		return "", err
+	}
+	var grids []domain.Grid
+	for s := range 2 {
+		sx := x0 + float64(s)*w
+		street := domain.Grid{Code: fmt.Sprintf("41010300%d", s+1), Name: fmt.Sprintf("街道%c", 'A'+s), Level: 1,
+			Geometry: rect(sx, y0, sx+w, y0+h)}
+		grids = append(grids, street)
+		for c := range 2 { // communities: south and north halves
+			cy := y0 + float64(c)*h/2
+			comm := domain.Grid{Code: fmt.Sprintf("%s%03d", street.Code, c+1), Name: fmt.Sprintf("%s社区%d", street.Name, c+1),
+				Level: 2, Parent: street.Code, Geometry: rect(sx, cy, sx+w, cy+h/2)}
+			grids = append(grids, comm)
+			for g := range 4 { // grids: a 2 × 2 split of the community
+				gx, gy := sx+float64(g%2)*w/2, cy+float64(g/2)*h/4
+				grids = append(grids, domain.Grid{Code: fmt.Sprintf("%s%04d", comm.Code, g+1),
+					Name: fmt.Sprintf("%s网格%d", comm.Name, g+1), Level: 3, Parent: comm.Code,
+					Properties: map[string]any{"households": 300 + 10*g, "team": map[string]any{"leader": "王"}},
+					Geometry:   rect(gx, gy, gx+w/2, gy+h/4)})
+			}
+		}
+	}
+	grids = append(grids,
+		domain.Grid{Code: "S-CBD", Name: "商圈", Level: 1, Kind: domain.KindSpecial, Category: "business_district",
+			Mode: domain.ModeOverlay, Geometry: rect(x0+0.7*w, y0+0.3*h, x0+1.3*w, y0+0.7*h)},
+		domain.Grid{Code: "S-SCHOOL", Name: "学校", Level: 3, Parent: "410103001001", Kind: domain.KindSpecial,
+			Category: "school", Mode: domain.ModeCarveOut, Geometry: rect(x0+0.1*w, y0+0.05*h, x0+0.25*w, y0+0.15*h)},
+	)
+	if _, err := db.InsertGrids(ctx, p.ID, grids, domain.WGS84); err != nil {
+		return "", err
+	}
+	return plan, nil
+}
+
+func rect(minX, minY, maxX, maxY float64) orb.MultiPolygon {
+	return orb.MultiPolygon{{{{minX, minY}, {maxX, minY}, {maxX, maxY}, {minX, maxY}, {minX, minY}}}}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// lockedBuffer collects the server's log from its goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -20,7 +20,9 @@ func (e *FeatureError) Error() string {
 }
 
 // Unwrap classifies the error as invalid input for the error mappers.
-func (e *FeatureError) Unwrap() error { return &domain.Error{Code: domain.ErrInvalid, Message: e.Error()} }
+func (e *FeatureError) Unwrap() error {
+	return &domain.Error{Code: domain.ErrInvalid, Message: e.Error()}
+}
 
 // Warning is a problem with an input feature that does not stop an import:
 // invalid geometry is stored as it is so that the coverage audit can report it.

@@ -42,6 +42,8 @@ func commands() []command {
 		{"demo", "demo [--plan demo] [--seed 1] [--scale 1] [--replace]", "load the synthetic Erqi-like demo district", runDemo},
 		{"plan", "plan create NAME [--crs EPSG:4547] [--boundary FILE.geojson] [--title T] | plan list | plan delete NAME", "manage plans", runPlan},
 		{"import", "import grids|units|facilities NAME FILE.geojson [field flags]", "import GeoJSON into a plan", runImport},
+		{"audit", "audit NAME [--checks coverage,balance,circles] [--format json|text]", "audit a plan; exit 1 when errors are found", runAudit},
+		{"bench", "bench WHAT [--scale 1] [--runs 5]", "measure gridplan against its reference on the demo district", runBench},
 		{"export", "export NAME [--level N] [--what grids|units|facilities] > out.geojson", "export a plan as GeoJSON", runExport},
 	}
 }

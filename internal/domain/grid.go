@@ -40,3 +40,24 @@ func ValidKind(k Kind) bool { return k == KindBase || k == KindSpecial }
 
 // ValidMode reports whether m is a known mode or empty.
 func ValidMode(m Mode) bool { return m == "" || m == ModeOverlay || m == ModeCarveOut }
+
+// Finding is one problem an audit found, with the place it is.
+type Finding struct {
+	ID       int64
+	Check    string // coverage, balance or circles
+	Kind     string // gap, overlap, outside_parent, invalid_geometry, multipart, sliver_gap, ...
+	Severity string // error or warning
+	Level    int    // 0 when not about one level
+	Parent   string // parent code, "" for the plan boundary or none
+	Grids    []string
+	AreaM2   float64
+	WidthM   float64
+	Reason   string
+	Geometry orb.Geometry // WGS84; nil when the finding has no place
+}
+
+// Finding severities.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+)

@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/cors"
 
+	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -20,18 +21,21 @@ import (
 type Options struct {
 	// Web holds the web map's static files; nil serves no map.
 	Web fs.FS
+	// Auditor runs plan audits; nil serves no audit endpoint.
+	Auditor *audit.Auditor
 }
 
 // Server answers HTTP requests.
 type Server struct {
-	db  *store.DB
-	log *slog.Logger
-	web fs.FS
+	db      *store.DB
+	log     *slog.Logger
+	web     fs.FS
+	auditor *audit.Auditor
 }
 
 // New returns the HTTP handler of gridplan.
 func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
-	s := &Server{db: db, log: log, web: opts.Web}
+	s := &Server{db: db, log: log, web: opts.Web, auditor: opts.Auditor}
 	r := chi.NewRouter()
 	// Order matters: ids first so every log line and problem carries one,
 	// logging outside recovery so panics are logged as 500s, CORS before
@@ -59,6 +63,9 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 			r.Get("/", s.getPlan)
 			r.Get("/grids", s.listGrids)
 			r.Get("/grids/{code}", s.getGrid)
+			if s.auditor != nil {
+				r.Get("/audit", s.getAudit)
+			}
 		})
 	})
 	if s.web != nil {

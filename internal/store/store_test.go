@@ -231,3 +231,32 @@ func TestNetworkAndCounts(t *testing.T) {
 		t.Fatalf("after replace: %+v", c)
 	}
 }
+
+func TestReplaceFindings(t *testing.T) {
+	ctx := context.Background()
+	db := srv.NewDB(t)
+	p := newPlan(t, db, "audited")
+	first := []domain.Finding{
+		{Kind: "gap", Severity: domain.SeverityError, Level: 3, Parent: "C1", Grids: []string{"G1", "G2"}, AreaM2: 12.5,
+			Reason: "ground covered by no grid", Geometry: square(113.6, 34.7, 0.0001)[0]},
+		{Kind: "multipart", Severity: domain.SeverityWarning, Level: 1},
+	}
+	if err := db.ReplaceFindings(ctx, p.ID, "coverage", first); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ReplaceFindings(ctx, p.ID, "balance", []domain.Finding{{Kind: "over_band", Severity: domain.SeverityWarning}}); err != nil {
+		t.Fatal(err)
+	}
+	// A new coverage audit replaces only coverage findings.
+	if err := db.ReplaceFindings(ctx, p.ID, "coverage", first[:1]); err != nil {
+		t.Fatal(err)
+	}
+	var got []domain.Finding
+	if err := db.EachFinding(ctx, p.ID, func(f domain.Finding) error { got = append(got, f); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Check != "balance" || got[1].Kind != "gap" || got[1].Parent != "C1" ||
+		len(got[1].Grids) != 2 || got[1].AreaM2 != 12.5 || got[1].Geometry == nil || got[0].Geometry != nil {
+		t.Fatalf("findings: %+v", got)
+	}
+}

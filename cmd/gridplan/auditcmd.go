@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/gridplan/gridplan/internal/store"
+)
+
+func runAudit(ctx context.Context, e *env, args []string) error {
+	var cfg Config
+	fs := newFlags(e, "audit", &cfg)
+	checksFlag := fs.String("checks", "", "comma-separated checks: coverage, balance, circles (default all)")
+	format := fs.String("format", "text", "json (one document on stdout) or text")
+	pos, err := parseArgs(fs, args, "NAME")
+	if err != nil {
+		return err
+	}
+	if *format != "json" && *format != "text" {
+		return usageError{"--format must be json or text"}
+	}
+	return withStore(ctx, e, cfg, func(db *store.DB) error {
+		plan, err := db.Plan(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		auditor := newAuditor(db)
+		checks, err := auditor.ParseChecks(*checksFlag)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		if e.stderrIsTTY {
+			fmt.Fprintf(e.stderr, "auditing plan %q: %v...\n", plan.Name, checks)
+		}
+		report, err := auditor.Run(ctx, plan, checks)
+		if err != nil {
+			return err
+		}
+		if e.stderrIsTTY {
+			fmt.Fprintf(e.stderr, "audit took %.2fs\n", time.Since(start).Seconds())
+		}
+		if *format == "json" {
+			enc := json.NewEncoder(e.stdout)
+			enc.SetIndent("", "  ")
+			err = enc.Encode(report)
+		} else {
+			err = report.WriteText(e.stdout)
+		}
+		if err != nil {
+			return err
+		}
+		if report.Errors() > 0 {
+			return findingsError{}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,70 @@
+// Package bench measures gridplan against a reference run in the same
+// process on the same data (a naive PostGIS query, pgRouting, ...), for the
+// performance comparisons of `gridplan bench` and the README.
+package bench
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"text/tabwriter"
+	"time"
+)
+
+// Result compares one gridplan operation with its reference.
+type Result struct {
+	Name      string        // what was measured, e.g. "coverage audit, scale 1"
+	Reference time.Duration // the reference's median time; 0 when there is none
+	RefName   string        // what the reference is, e.g. "naive PostGIS SQL"
+	Measured  time.Duration // gridplan's median time
+	Target    string        // the goal, e.g. "≥ 5× faster"
+	Note      string        // sizes, counts, anything needed to read the figures
+}
+
+// Speedup is how many times faster gridplan is than the reference.
+func (r Result) Speedup() float64 {
+	if r.Measured == 0 || r.Reference == 0 {
+		return 0
+	}
+	return float64(r.Reference) / float64(r.Measured)
+}
+
+// Median runs fn n times (after one warm-up run when warm is true) and
+// returns the median duration. The first error stops it.
+func Median(n int, warm bool, fn func() error) (time.Duration, error) {
+	if n < 1 {
+		n = 1
+	}
+	if warm {
+		if err := fn(); err != nil {
+			return 0, err
+		}
+	}
+	times := make([]time.Duration, 0, n)
+	for range n {
+		start := time.Now()
+		if err := fn(); err != nil {
+			return 0, err
+		}
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	return times[len(times)/2], nil
+}
+
+// WriteTable prints results as an aligned table.
+func WriteTable(w io.Writer, results []Result) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "measurement\treference\tref time\tgridplan\tspeed-up\ttarget\tnote")
+	for _, r := range results {
+		ref, speed := "-", "-"
+		if r.Reference > 0 {
+			ref = ms(r.Reference)
+			speed = fmt.Sprintf("%.1f×", r.Speedup())
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.RefName, ref, ms(r.Measured), speed, r.Target, r.Note)
+	}
+	return tw.Flush()
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }

@@ -1,0 +1,35 @@
+package bench_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gridplan/gridplan/internal/bench"
+)
+
+func TestMedian(t *testing.T) {
+	calls := 0
+	d, err := bench.Median(3, true, func() error {
+		calls++
+		time.Sleep(time.Duration(calls) * time.Millisecond)
+		return nil
+	})
+	if err != nil || calls != 4 || d < 3*time.Millisecond {
+		t.Fatalf("median %v after %d calls, %v", d, calls, err)
+	}
+	boom := errors.New("boom")
+	if _, err := bench.Median(3, false, func() error { return boom }); !errors.Is(err, boom) {
+		t.Fatalf("error not passed on: %v", err)
+	}
+}
+
+func TestWriteTable(t *testing.T) {
+	var b strings.Builder
+	err := bench.WriteTable(&b, []bench.Result{{Name: "audit", RefName: "naive SQL", Reference: 100 * time.Millisecond,
+		Measured: 20 * time.Millisecond, Target: "≥ 5×"}})
+	if err != nil || !strings.Contains(b.String(), "5.0×") || !strings.Contains(b.String(), "100.0 ms") {
+		t.Fatalf("table: %q %v", b.String(), err)
+	}
+}

@@ -1,0 +1,84 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/gridplan/gridplan/internal/domain"
+)
+
+// ReplaceFindings stores the findings of one check's latest audit of a plan,
+// replacing that check's previous findings in one transaction. Geometries
+// are WGS84.
+func (db *DB) ReplaceFindings(ctx context.Context, planID int64, check string, findings []domain.Finding) error {
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		args := pgx.NamedArgs{"plan": planID, "check": check}
+		if _, err := tx.Exec(ctx, `DELETE FROM finding WHERE plan_id = @plan AND check_name = @check`, args); err != nil {
+			return err
+		}
+		rows := make([][]any, len(findings))
+		for i, f := range findings {
+			var wkb []byte
+			if f.Geometry != nil {
+				var err error
+				if wkb, err = encodeEWKB(f.Geometry, domain.WGS84); err != nil {
+					return err
+				}
+			}
+			grids := f.Grids
+			if grids == nil {
+				grids = []string{}
+			}
+			rows[i] = []any{i, f.Kind, f.Severity, nullIfZero(f.Level), nullIfEmpty(f.Parent), grids, f.AreaM2, f.WidthM, f.Reason, wkb}
+		}
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE finding_in (ord int, kind text, severity text, level int,
+			parent_code text, grids text[], area_m2 float8, width_m float8, reason text, wkb bytea) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"finding_in"},
+			[]string{"ord", "kind", "severity", "level", "parent_code", "grids", "area_m2", "width_m", "reason", "wkb"},
+			pgx.CopyFromRows(rows)); err != nil {
+			return pgError(err, "finding")
+		}
+		_, err := tx.Exec(ctx, `
+			INSERT INTO finding (plan_id, check_name, kind, severity, level, parent_code, grids, area_m2, width_m, reason, geom)
+			SELECT @plan, @check, kind, severity, level, parent_code, grids, area_m2, width_m, reason, ST_GeomFromEWKB(wkb)
+			  FROM finding_in ORDER BY ord`, args)
+		return pgError(err, "finding")
+	})
+}
+
+// EachFinding streams the plan's stored findings of every check, in id order.
+func (db *DB) EachFinding(ctx context.Context, planID int64, fn func(domain.Finding) error) error {
+	rows, err := db.pool.Query(ctx, `SELECT id, check_name, kind, severity, coalesce(level, 0), coalesce(parent_code, ''),
+		grids, coalesce(area_m2, 0), coalesce(width_m, 0), reason, ST_AsEWKB(geom)
+		FROM finding WHERE plan_id = @plan ORDER BY id`, pgx.NamedArgs{"plan": planID})
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f domain.Finding
+		var wkb []byte
+		if err := rows.Scan(&f.ID, &f.Check, &f.Kind, &f.Severity, &f.Level, &f.Parent, &f.Grids, &f.AreaM2, &f.WidthM, &f.Reason, &wkb); err != nil {
+			return err
+		}
+		if wkb != nil {
+			if f.Geometry, err = decodeEWKB(wkb); err != nil {
+				return err
+			}
+		}
+		if err := fn(f); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func nullIfZero(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}

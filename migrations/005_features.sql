@@ -1,0 +1,2 @@
+-- Reserved for the features work; filled in when it lands.
+SELECT 1;

@@ -161,3 +161,23 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(w, "\n%d error(s).\n", r.Errors())
 	return nil
 }
+
+// GridObserver is implemented by checkers that keep per-plan results and
+// update them incrementally when one grid changes (an edit on the map), so a
+// re-check touches only the grids around the change.
+type GridObserver interface {
+	GridChanged(ctx context.Context, plan domain.Plan, code string) error
+}
+
+// GridChanged tells every observing checker that grid code of plan changed
+// (created, reshaped or deleted).
+func (a *Auditor) GridChanged(ctx context.Context, plan domain.Plan, code string) error {
+	for _, name := range a.Checks() {
+		if o, ok := a.checkers[name].(GridObserver); ok {
+			if err := o.GridChanged(ctx, plan, code); err != nil {
+				return fmt.Errorf("%s check: %w", name, err)
+			}
+		}
+	}
+	return nil
+}

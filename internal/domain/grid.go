@@ -33,6 +33,17 @@ type Grid struct {
 	// Properties holds any further attributes from the source file.
 	Properties map[string]any
 	Geometry   orb.MultiPolygon
+	// Stats are the computed population figures of the latest balance
+	// audit; nil until one has run.
+	Stats *GridStats
+}
+
+// GridStats are a grid's computed population figures.
+type GridStats struct {
+	Persons      int
+	Households   int
+	DeviationPct float64 // (persons - ideal) / ideal × 100
+	Band         string  // under, within or over the level's band
 }
 
 // ValidKind reports whether k is a known kind.

@@ -10,8 +10,9 @@ import (
 // ReadGrids reads by default: code, name, level, parent (null for a top-level
 // grid), kind, category, mode (null for a base grid), then the free
 // properties; the named ones win on clashes. The id is the grid's ID, left
-// out when 0 (a grid not stored yet). Callers add computed persons and
-// households to Properties where known.
+// out when 0 (a grid not stored yet). Computed statistics, when the grid
+// has them, follow as persons, households, deviation_pct and band; imports
+// ignore them, since they are outputs.
 func GridFeature(g domain.Grid) *geojson.Feature {
 	var geom orb.Geometry
 	if len(g.Geometry) > 0 { // a nil MultiPolygon would encode as coordinates null
@@ -26,6 +27,12 @@ func GridFeature(g domain.Grid) *geojson.Feature {
 	p["kind"] = string(g.Kind)
 	p["category"] = g.Category
 	p["mode"] = nullIfEmpty(string(g.Mode))
+	if st := g.Stats; st != nil {
+		p["persons"] = st.Persons
+		p["households"] = st.Households
+		p["deviation_pct"] = st.DeviationPct
+		p["band"] = nullIfEmpty(st.Band)
+	}
 	return f
 }
 

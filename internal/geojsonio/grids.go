@@ -25,7 +25,7 @@ func DefaultGridFields() GridFields {
 
 // computedGridProperties are written by exports but derived from units, so
 // an import ignores them: export then import gives the same plan.
-var computedGridProperties = []string{"persons", "households"}
+var computedGridProperties = []string{"persons", "households", "deviation_pct", "band"}
 
 // ReadGrids streams the grids of a GeoJSON FeatureCollection (or a single
 // Feature). Each feature needs a Polygon or MultiPolygon (stored as a

@@ -16,7 +16,7 @@ import (
 // propertyOrder is the order known properties are written in, before the
 // others (sorted), so a layer's attribute table reads code, name, level ...
 // in GIS tools whatever the feature kind.
-var propertyOrder = []string{"code", "type", "name", "level", "parent", "kind", "category", "mode", "persons", "households"}
+var propertyOrder = []string{"code", "type", "name", "level", "parent", "kind", "category", "mode", "persons", "households", "deviation_pct", "band"}
 
 // Writer streams an RFC 7946 FeatureCollection, one feature per line, so a
 // large export never holds the whole document. Each coordinate is written in

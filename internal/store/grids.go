@@ -172,16 +172,34 @@ type GridFilter struct {
 	BBox *orb.Bound
 }
 
-const gridColumns = `id, code, name, level, coalesce(parent_code, ''), kind, category, coalesce(mode, ''), properties, ST_AsEWKB(geom)`
+// gridColumns reads a grid and its computed statistics; queries name the
+// grid table g and LEFT JOIN grid_stats s.
+const gridColumns = `g.id, g.code, g.name, g.level, coalesce(g.parent_code, ''), g.kind, g.category, coalesce(g.mode, ''),
+	g.properties, ST_AsEWKB(g.geom), s.persons, s.households, s.deviation_pct, s.band`
+
+const gridFrom = ` FROM grid g LEFT JOIN grid_stats s ON s.plan_id = g.plan_id AND s.code = g.code `
 
 func scanGrid(row pgx.Row) (domain.Grid, error) {
 	var g domain.Grid
 	var kind, mode string
 	var wkb []byte
-	if err := row.Scan(&g.ID, &g.Code, &g.Name, &g.Level, &g.Parent, &kind, &g.Category, &mode, &g.Properties, &wkb); err != nil {
+	var persons, households *int
+	var deviation *float64
+	var band *string
+	if err := row.Scan(&g.ID, &g.Code, &g.Name, &g.Level, &g.Parent, &kind, &g.Category, &mode, &g.Properties, &wkb,
+		&persons, &households, &deviation, &band); err != nil {
 		return g, err
 	}
 	g.Kind, g.Mode = domain.Kind(kind), domain.Mode(mode)
+	if persons != nil {
+		g.Stats = &domain.GridStats{Persons: *persons, Households: *households}
+		if deviation != nil {
+			g.Stats.DeviationPct = *deviation
+		}
+		if band != nil {
+			g.Stats.Band = *band
+		}
+	}
 	geom, err := decodeEWKB(wkb)
 	if err != nil {
 		return g, err
@@ -193,19 +211,19 @@ func scanGrid(row pgx.Row) (domain.Grid, error) {
 // EachGrid streams the plan's grids matching f, ordered by level and code,
 // to fn without holding them all in memory. fn's error stops the stream.
 func (db *DB) EachGrid(ctx context.Context, planID int64, f GridFilter, fn func(domain.Grid) error) error {
-	where := []string{"plan_id = @plan"}
+	where := []string{"g.plan_id = @plan"}
 	args := pgx.NamedArgs{"plan": planID}
 	if f.Level > 0 {
-		where = append(where, "level = @level")
+		where = append(where, "g.level = @level")
 		args["level"] = f.Level
 	}
 	if f.BBox != nil {
-		where = append(where, "geom && ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4326)",
-			"ST_Intersects(geom, ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4326))")
+		where = append(where, "g.geom && ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4326)",
+			"ST_Intersects(g.geom, ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4326))")
 		args["minx"], args["miny"], args["maxx"], args["maxy"] = f.BBox.Min[0], f.BBox.Min[1], f.BBox.Max[0], f.BBox.Max[1]
 	}
 	// The conditions are fixed fragments of this function; values are arguments.
-	rows, err := db.pool.Query(ctx, `SELECT `+gridColumns+` FROM grid WHERE `+strings.Join(where, " AND ")+` ORDER BY level, code`, args)
+	rows, err := db.pool.Query(ctx, `SELECT `+gridColumns+gridFrom+`WHERE `+strings.Join(where, " AND ")+` ORDER BY g.level, g.code`, args)
 	if err != nil {
 		return err
 	}
@@ -224,7 +242,7 @@ func (db *DB) EachGrid(ctx context.Context, planID int64, f GridFilter, fn func(
 
 // Grid returns one grid by code.
 func (db *DB) Grid(ctx context.Context, planID int64, code string) (domain.Grid, error) {
-	g, err := scanGrid(db.pool.QueryRow(ctx, `SELECT `+gridColumns+` FROM grid WHERE plan_id = @plan AND code = @code`,
+	g, err := scanGrid(db.pool.QueryRow(ctx, `SELECT `+gridColumns+gridFrom+`WHERE g.plan_id = @plan AND g.code = @code`,
 		pgx.NamedArgs{"plan": planID, "code": code}))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return g, domain.Errorf(domain.ErrNotFound, "grid %q does not exist in this plan", code)

@@ -260,3 +260,24 @@ func TestReplaceFindings(t *testing.T) {
 		t.Fatalf("findings: %+v", got)
 	}
 }
+
+func TestGridStatsJoined(t *testing.T) {
+	ctx := context.Background()
+	db := srv.NewDB(t)
+	p := newPlan(t, db, "stats")
+	if _, err := db.InsertGrids(ctx, p.ID, []domain.Grid{{Code: "A", Level: 1, Geometry: square(0, 0, 1)}, {Code: "B", Level: 1, Geometry: square(1, 0, 1)}}, domain.WGS84); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool().Exec(ctx, `INSERT INTO grid_stats (plan_id, code, persons, households, deviation_pct, band)
+		VALUES ($1, 'A', 120, 50, -12.5, 'under')`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.Grid(ctx, p.ID, "A")
+	if err != nil || a.Stats == nil || a.Stats.Persons != 120 || a.Stats.Households != 50 || a.Stats.DeviationPct != -12.5 || a.Stats.Band != "under" {
+		t.Fatalf("stats of A: %+v %v", a.Stats, err)
+	}
+	b, err := db.Grid(ctx, p.ID, "B")
+	if err != nil || b.Stats != nil {
+		t.Fatalf("B has no stats yet: %+v %v", b.Stats, err)
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"maps"
 	"net/http/httptest"
@@ -23,9 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paulmach/orb"
-
-	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/httpapi"
 	"github.com/gridplan/gridplan/internal/pgtest"
 	"github.com/gridplan/gridplan/internal/store"
@@ -217,50 +214,12 @@ func gridCounts(t *testing.T, db *store.DB, plan string) map[int]int {
 	return n
 }
 
-// loadFixture stores a small plan around lon 113.6, lat 34.7: two streets,
-// four communities, sixteen grids, and special grids of both modes.
+// loadFixture stores the demo district at scale 0.1 (about 1,700 grids of
+// every level and kind), the data the map is built for.
 func loadFixture(ctx context.Context, db *store.DB) (string, error) {
-	const plan = "mapfixture"
-	const x0, y0, w, h = 113.58, 34.68, 0.04, 0.04 // one street: w × h degrees
-	p, err := db.CreatePlan(ctx, domain.Plan{Name: plan, Title: "Map fixture",
-		Boundary: rect(x0, y0, x0+2*w, y0+h)})
-	if err != nil {
-		return "", err
-	}
-	var grids []domain.Grid
-	for s := range 2 {
-		sx := x0 + float64(s)*w
-		street := domain.Grid{Code: fmt.Sprintf("41010300%d", s+1), Name: fmt.Sprintf("街道%c", 'A'+s), Level: 1,
-			Geometry: rect(sx, y0, sx+w, y0+h)}
-		grids = append(grids, street)
-		for c := range 2 { // communities: south and north halves
-			cy := y0 + float64(c)*h/2
-			comm := domain.Grid{Code: fmt.Sprintf("%s%03d", street.Code, c+1), Name: fmt.Sprintf("%s社区%d", street.Name, c+1),
-				Level: 2, Parent: street.Code, Geometry: rect(sx, cy, sx+w, cy+h/2)}
-			grids = append(grids, comm)
-			for g := range 4 { // grids: a 2 × 2 split of the community
-				gx, gy := sx+float64(g%2)*w/2, cy+float64(g/2)*h/4
-				grids = append(grids, domain.Grid{Code: fmt.Sprintf("%s%04d", comm.Code, g+1),
-					Name: fmt.Sprintf("%s网格%d", comm.Name, g+1), Level: 3, Parent: comm.Code,
-					Properties: map[string]any{"households": 300 + 10*g, "team": map[string]any{"leader": "王"}},
-					Geometry:   rect(gx, gy, gx+w/2, gy+h/4)})
-			}
-		}
-	}
-	grids = append(grids,
-		domain.Grid{Code: "S-CBD", Name: "商圈", Level: 1, Kind: domain.KindSpecial, Category: "business_district",
-			Mode: domain.ModeOverlay, Geometry: rect(x0+0.7*w, y0+0.3*h, x0+1.3*w, y0+0.7*h)},
-		domain.Grid{Code: "S-SCHOOL", Name: "学校", Level: 3, Parent: "410103001001", Kind: domain.KindSpecial,
-			Category: "school", Mode: domain.ModeCarveOut, Geometry: rect(x0+0.1*w, y0+0.05*h, x0+0.25*w, y0+0.15*h)},
-	)
-	if _, err := db.InsertGrids(ctx, p.ID, grids, domain.WGS84); err != nil {
-		return "", err
-	}
-	return plan, nil
-}
-
-func rect(minX, minY, maxX, maxY float64) orb.MultiPolygon {
-	return orb.MultiPolygon{{{{minX, minY}, {maxX, minY}, {maxX, maxY}, {minX, maxY}, {minX, minY}}}}
+	const plan = "demo"
+	_, err := demo.Load(ctx, db, demo.LoadOptions{Plan: plan, Seed: 1, Scale: 0.1})
+	return plan, err
 }
 
 func lastLine(s string) string {

@@ -54,26 +54,18 @@ func (db *DB) EachFinding(ctx context.Context, planID int64, fn func(domain.Find
 	rows, err := db.pool.Query(ctx, `SELECT id, check_name, kind, severity, coalesce(level, 0), coalesce(parent_code, ''),
 		grids, coalesce(area_m2, 0), coalesce(width_m, 0), reason, ST_AsEWKB(geom)
 		FROM finding WHERE plan_id = @plan ORDER BY id`, pgx.NamedArgs{"plan": planID})
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRow(rows, err, func(r pgx.Rows) (domain.Finding, error) {
 		var f domain.Finding
 		var wkb []byte
-		if err := rows.Scan(&f.ID, &f.Check, &f.Kind, &f.Severity, &f.Level, &f.Parent, &f.Grids, &f.AreaM2, &f.WidthM, &f.Reason, &wkb); err != nil {
-			return err
+		if err := r.Scan(&f.ID, &f.Check, &f.Kind, &f.Severity, &f.Level, &f.Parent, &f.Grids, &f.AreaM2, &f.WidthM, &f.Reason, &wkb); err != nil {
+			return f, err
 		}
+		var err error
 		if wkb != nil {
-			if f.Geometry, err = decodeEWKB(wkb); err != nil {
-				return err
-			}
+			f.Geometry, err = decodeEWKB(wkb)
 		}
-		if err := fn(f); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return f, err
+	}, fn)
 }
 
 func nullIfZero(n int) any {

@@ -224,20 +224,7 @@ func (db *DB) EachGrid(ctx context.Context, planID int64, f GridFilter, fn func(
 	}
 	// The conditions are fixed fragments of this function; values are arguments.
 	rows, err := db.pool.Query(ctx, `SELECT `+gridColumns+gridFrom+`WHERE `+strings.Join(where, " AND ")+` ORDER BY g.level, g.code`, args)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		g, err := scanGrid(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(g); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(rows, err, func(r pgx.Rows) (domain.Grid, error) { return scanGrid(r) }, fn)
 }
 
 // Grid returns one grid by code.

@@ -53,24 +53,16 @@ func (db *DB) InsertUnits(ctx context.Context, planID int64, units []domain.Unit
 func (db *DB) EachUnit(ctx context.Context, planID int64, fn func(domain.Unit) error) error {
 	rows, err := db.pool.Query(ctx, `SELECT id, name, persons, households, properties, ST_AsEWKB(geom)
 		FROM unit WHERE plan_id = @plan ORDER BY id`, pgx.NamedArgs{"plan": planID})
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRow(rows, err, func(r pgx.Rows) (domain.Unit, error) {
 		var u domain.Unit
 		var wkb []byte
-		if err := rows.Scan(&u.ID, &u.Name, &u.Persons, &u.Households, &u.Properties, &wkb); err != nil {
-			return err
+		if err := r.Scan(&u.ID, &u.Name, &u.Persons, &u.Households, &u.Properties, &wkb); err != nil {
+			return u, err
 		}
-		if u.Geometry, err = decodeEWKB(wkb); err != nil {
-			return err
-		}
-		if err := fn(u); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		var err error
+		u.Geometry, err = decodeEWKB(wkb)
+		return u, err
+	}, fn)
 }
 
 // InsertFacilities adds service facilities to a plan in one transaction.
@@ -112,24 +104,14 @@ func (db *DB) InsertFacilities(ctx context.Context, planID int64, facilities []d
 func (db *DB) EachFacility(ctx context.Context, planID int64, fn func(domain.Facility) error) error {
 	rows, err := db.pool.Query(ctx, `SELECT id, type, name, properties, ST_AsEWKB(geom)
 		FROM facility WHERE plan_id = @plan ORDER BY id`, pgx.NamedArgs{"plan": planID})
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRow(rows, err, func(r pgx.Rows) (domain.Facility, error) {
 		var f domain.Facility
 		var wkb []byte
-		if err := rows.Scan(&f.ID, &f.Type, &f.Name, &f.Properties, &wkb); err != nil {
-			return err
+		if err := r.Scan(&f.ID, &f.Type, &f.Name, &f.Properties, &wkb); err != nil {
+			return f, err
 		}
 		g, err := decodeEWKB(wkb)
-		if err != nil {
-			return err
-		}
 		f.Geometry, _ = g.(orb.Point)
-		if err := fn(f); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return f, err
+	}, fn)
 }

@@ -6,7 +6,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gridplan/gridplan/internal/balance"
 	"github.com/gridplan/gridplan/internal/bench"
+	"github.com/gridplan/gridplan/internal/circles"
+	"github.com/gridplan/gridplan/internal/coverage"
 	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/store"
@@ -18,7 +21,12 @@ type benchmark func(ctx context.Context, db *store.DB, plan domain.Plan, runs in
 // benchmarks lists what `gridplan bench` can measure. Each capability's
 // package registers its comparison here, and only here.
 func benchmarks() map[string]benchmark {
-	return map[string]benchmark{}
+	return map[string]benchmark{
+		"balance":  balance.Bench,
+		"circles":  circles.Bench,
+		"coverage": coverage.Benchmark,
+		"features": benchFeatures,
+	}
 }
 
 func runBench(ctx context.Context, e *env, args []string) error {

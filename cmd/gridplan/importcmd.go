@@ -29,8 +29,10 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return runImportUnits(ctx, e, args[1:])
 	case "facilities":
 		return runImportFacilities(ctx, e, args[1:])
+	case "osm":
+		return runImportOSM(ctx, e, args[1:])
 	}
-	return usageError{fmt.Sprintf("unknown import %q: want grids, units or facilities", args[0])}
+	return usageError{fmt.Sprintf("unknown import %q: want grids, units, facilities or osm", args[0])}
 }
 
 func runImportGrids(ctx context.Context, e *env, args []string) error {

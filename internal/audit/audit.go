@@ -58,6 +58,10 @@ type Auditor struct {
 // New returns an auditor with the given checkers by check name.
 func New(checkers map[string]Checker) *Auditor { return &Auditor{checkers: checkers} }
 
+// Checker returns the checker registered for a check, nil when there is
+// none; the HTTP layer serves a check's own layers through it.
+func (a *Auditor) Checker(name string) Checker { return a.checkers[name] }
+
 // Checks lists the available check names in report order.
 func (a *Auditor) Checks() []string {
 	var names []string

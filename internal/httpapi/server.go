@@ -14,7 +14,9 @@ import (
 	"github.com/go-chi/cors"
 
 	"github.com/gridplan/gridplan/internal/audit"
+	"github.com/gridplan/gridplan/internal/ogcapi"
 	"github.com/gridplan/gridplan/internal/store"
+	"github.com/gridplan/gridplan/internal/tiles"
 )
 
 // Options configure the server.
@@ -66,14 +68,17 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 			if s.auditor != nil {
 				r.Get("/audit", s.getAudit)
 			}
+			r.Route("/circles", s.circlesRoutes)
 		})
 	})
 	if s.web != nil {
-		r.Get("/", func(w http.ResponseWriter, r *http.Request) {
-			http.Redirect(w, r, "/map/", http.StatusFound)
-		})
 		r.Handle("/map/*", http.StripPrefix("/map/", http.FileServer(http.FS(s.web))))
 	}
+	// OGC API - Features at the root (its HTML landing page links to the
+	// map) and vector tiles under /tiles; one response cache for both.
+	ogc := ogcapi.New(db, log, ogcapi.Options{WriteError: s.writeError})
+	ogc.Routes(r)
+	tiles.New(db, log, tiles.Options{WriteError: s.writeError, Cache: ogc.Cache()}).Routes(r)
 	return r
 }
 

@@ -1,0 +1,96 @@
+package geo
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
+)
+
+// Snapper finds the nearest point on a set of polylines — the links of a
+// [Network], in the same order — for joining off-network places (units,
+// facilities) to the network. Segments sit in an R-tree (tidwall/rtree:
+// orb's quadtree holds points only, and the nearest segment is not the one
+// with the nearest vertex), searched nearest-first with exact
+// point-to-segment distances.
+type Snapper struct {
+	tree  rtree.RTreeG[int32] // segment index → segs
+	segs  []segment
+	total []float64 // planar length of each line
+}
+
+type segment struct {
+	a, b  orb.Point
+	line  int32
+	along float64 // length of the line before a
+}
+
+// Snap is where a point joins the network: on link Link at fraction T of
+// its length, Dist away (the off-network leg), at Point.
+type Snap struct {
+	Position
+	Dist  float64
+	Point orb.Point
+}
+
+// NewSnapper indexes lines; lines[i] is the geometry of link i.
+func NewSnapper(lines []orb.LineString) *Snapper {
+	s := &Snapper{total: make([]float64, len(lines))}
+	for i, ls := range lines {
+		along := 0.0
+		for j := 1; j < len(ls); j++ {
+			a, b := ls[j-1], ls[j]
+			s.segs = append(s.segs, segment{a: a, b: b, line: int32(i), along: along})
+			along += math.Hypot(b[0]-a[0], b[1]-a[1])
+		}
+		s.total[i] = along
+	}
+	for k, sg := range s.segs {
+		s.tree.Insert([2]float64{math.Min(sg.a[0], sg.b[0]), math.Min(sg.a[1], sg.b[1])},
+			[2]float64{math.Max(sg.a[0], sg.b[0]), math.Max(sg.a[1], sg.b[1])}, int32(k))
+	}
+	return s
+}
+
+// Nearest returns the nearest point to p on any line; ok is false when
+// there are no lines. Ties go to the segment found first.
+func (s *Snapper) Nearest(p orb.Point) (snap Snap, ok bool) {
+	target := [2]float64{p[0], p[1]}
+	s.tree.Nearby(
+		rtree.BoxDist(target, target, func(_, _ [2]float64, k int32) float64 {
+			q, _ := closest(s.segs[k], p)
+			dx, dy := q[0]-p[0], q[1]-p[1]
+			return dx*dx + dy*dy // squared, like BoxDist's box distances
+		}),
+		func(_, _ [2]float64, k int32, _ float64) bool {
+			sg := s.segs[k]
+			q, u := closest(sg, p)
+			along := sg.along + u*math.Hypot(sg.b[0]-sg.a[0], sg.b[1]-sg.a[1])
+			t := 0.0
+			if total := s.total[sg.line]; total > 0 {
+				t = math.Min(1, along/total)
+			}
+			snap = Snap{Position: Position{Link: sg.line, T: t}, Dist: math.Hypot(q[0]-p[0], q[1]-p[1]), Point: q}
+			ok = true
+			return false
+		})
+	return snap, ok
+}
+
+// closest returns the point of segment sg nearest to p and its fraction
+// along the segment.
+func closest(sg segment, p orb.Point) (orb.Point, float64) {
+	dx, dy := sg.b[0]-sg.a[0], sg.b[1]-sg.a[1]
+	l2 := dx*dx + dy*dy
+	if l2 == 0 {
+		return sg.a, 0
+	}
+	u := ((p[0]-sg.a[0])*dx + (p[1]-sg.a[1])*dy) / l2
+	switch {
+	case u <= 0:
+		return sg.a, 0
+	case u >= 1:
+		return sg.b, 1
+	}
+	return orb.Point{sg.a[0] + u*dx, sg.a[1] + u*dy}, u
+}

@@ -1,0 +1,197 @@
+package balance
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/gridplan/gridplan/internal/audit"
+	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/store"
+)
+
+// Checker is the balance check: an audit.Checker and audit.GridObserver.
+// It is long-lived (one per server) and keeps each recently audited plan's
+// counts in memory, keyed by the plan's version.
+type Checker struct {
+	db       *store.DB
+	log      *slog.Logger
+	maxPlans int
+
+	mu    sync.Mutex
+	plans map[int64]*planState
+	loads int // plans counted afresh, for tests
+}
+
+// planState is one plan's cached counts and what of them is written.
+type planState struct {
+	mu      sync.Mutex
+	used    time.Time
+	m       *model
+	written *written
+	places  map[int64]store.BalanceUnitPlace
+	section *Section // built from m; nil when m changed since
+}
+
+// Options tune the checker; the zero value is fine.
+type Options struct {
+	Log *slog.Logger // nil: slog.Default()
+	// MaxPlans is how many plans' counts stay in memory, the least recently
+	// audited dropped first; 0 means 4. A plan costs about 60 bytes per
+	// unit and level (some 250 MB for a million units on four levels).
+	MaxPlans int
+}
+
+// New returns the balance checker on db.
+func New(db *store.DB, opts Options) *Checker {
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.MaxPlans <= 0 {
+		opts.MaxPlans = 4
+	}
+	return &Checker{db: db, log: opts.Log, maxPlans: opts.MaxPlans, plans: map[int64]*planState{}}
+}
+
+var (
+	_ audit.Checker      = (*Checker)(nil)
+	_ audit.GridObserver = (*Checker)(nil)
+)
+
+// state returns the plan's cache entry, creating it (and evicting the
+// least recently used one) when create is set.
+func (c *Checker) state(planID int64, create bool) *planState {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ps := c.plans[planID]
+	if ps == nil && create {
+		if len(c.plans) >= c.maxPlans {
+			var oldest int64
+			var when time.Time
+			for id, p := range c.plans {
+				if when.IsZero() || p.used.Before(when) {
+					oldest, when = id, p.used
+				}
+			}
+			delete(c.plans, oldest)
+		}
+		ps = &planState{places: map[int64]store.BalanceUnitPlace{}}
+		c.plans[planID] = ps
+	}
+	if ps != nil {
+		ps.used = time.Now()
+	}
+	return ps
+}
+
+// Check audits the plan's balance. Counts are reused while the plan's
+// version is unchanged (and kept up to date by GridChanged); a level's new
+// band or target only re-derives the figures.
+func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, error) {
+	ps := c.state(plan.ID, true)
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	s, err := c.db.BalanceSettings(ctx, plan.ID)
+	if err != nil {
+		return nil, err
+	}
+	if m := ps.m; m == nil || m.version != s.Version || m.epoch != s.UnitsEpoch || m.rule != s.PolygonUnits {
+		start := time.Now()
+		if ps.m, err = load(ctx, c.db, plan); err != nil {
+			ps.m = nil
+			return nil, err
+		}
+		ps.written, ps.section = nil, nil
+		c.mu.Lock()
+		c.loads++
+		c.mu.Unlock()
+		c.log.Debug("balance counted", "plan", plan.Name, "version", ps.m.version, "grids", len(ps.m.grids),
+			"units", len(ps.m.units.ids), "ms", time.Since(start).Milliseconds())
+	} else if !slices.Equal(m.levels, s.Levels) {
+		m.levels = s.Levels
+		m.derive()
+		ps.section = nil
+	}
+	return ps.refresh(ctx, c.db)
+}
+
+// refresh rebuilds the section and writes what changed, when the counts
+// changed since the last build.
+func (ps *planState) refresh(ctx context.Context, db *store.DB) (*Section, error) {
+	if ps.section != nil {
+		return ps.section, nil
+	}
+	unassigned, err := ps.m.unassignedRows(ctx, db, ps.places)
+	if err != nil {
+		return nil, err
+	}
+	w, err := ps.m.persist(ctx, db, ps.written, ps.m.findings(unassigned))
+	if err != nil {
+		ps.written = nil // unknown: write everything next time
+		return nil, err
+	}
+	ps.written, ps.section = w, ps.m.section(unassigned)
+	return ps.section, nil
+}
+
+// GridChanged recounts after grid code of plan was created, reshaped or
+// deleted: only the units under its old and new shapes are placed again,
+// and only the grid_stats rows and findings that changed are rewritten.
+// It trusts that the grid is the only change since the cached version; when
+// units changed too (their epoch moved) or the plan was never audited, it
+// drops the cache and the next Check counts afresh.
+func (c *Checker) GridChanged(ctx context.Context, plan domain.Plan, code string) error {
+	ps := c.state(plan.ID, false)
+	if ps == nil {
+		return nil
+	}
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if ps.m == nil {
+		return nil
+	}
+	s, err := c.db.BalanceSettings(ctx, plan.ID)
+	if err != nil {
+		return err
+	}
+	if s.UnitsEpoch != ps.m.epoch || s.PolygonUnits != ps.m.rule {
+		ps.m, ps.section = nil, nil
+		return nil
+	}
+	if err := ps.m.gridChanged(ctx, c.db, code); err != nil {
+		ps.m, ps.section = nil, nil
+		return err
+	}
+	ps.m.version, ps.m.levels, ps.section = s.Version, s.Levels, nil
+	ps.m.derive()
+	_, err = ps.refresh(ctx, c.db)
+	return err
+}
+
+// Settings echoes the balance parameters into the report.
+func (c *Checker) Settings(plan domain.Plan) map[string]any {
+	rule, tol := store.PolygonUnitsAreaShare, plan.Tolerance.SliverWidthM
+	var levels []store.BalanceLevel
+	if ps := c.state(plan.ID, false); ps != nil {
+		ps.mu.Lock()
+		if ps.m != nil {
+			rule, tol, levels = ps.m.rule, ps.m.tol, ps.m.levels
+		}
+		ps.mu.Unlock()
+	}
+	if levels == nil {
+		for _, l := range plan.Levels {
+			levels = append(levels, store.BalanceLevel{Level: l})
+		}
+	}
+	return map[string]any{
+		"balance_polygon_units":   rule,
+		"balance_levels":          levels,
+		"balance_ideal":           "target_persons of the level where set, else the mean persons of the grids of the same kind under the same parent",
+		"balance_adjacency_tol_m": tol,
+		"balance_boundary_units":  "a unit on a boundary shared by grids of one level counts in the grid with the smallest code",
+		"balance_special_grids":   "carve_out grids count in their level's tiling; overlay grids count their units again, reported apart",
+	}
+}

@@ -1,0 +1,204 @@
+package balance
+
+import (
+	"context"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"github.com/gridplan/gridplan/geo"
+	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/store"
+)
+
+// model is one plan version's grids, units and counts, in memory.
+type model struct {
+	planID  int64
+	version int64
+	epoch   int64  // units epoch: units changed when it moves
+	rule    string // polygon-unit rule
+	tol     float64
+	levels  []store.BalanceLevel // settings; bands and targets
+	grids   []*grid              // by index; nil once deleted
+	byCode  map[string]int32
+	lv      map[int]*level
+	units   units
+	// shares holds, per polygon unit (area-share rule only), its overlap
+	// with each grid; gridShares is the reverse index.
+	shares     map[int32][]share
+	gridShares map[int32][]int32
+	polygonIdx map[int64]int32 // unit id -> index, polygon units only
+	// shared caches the shared boundary length of grid pairs for merges.
+	shared map[[2]int32]float64
+}
+
+type grid struct {
+	store.BalanceGrid
+	idx     int32
+	slot    int  // id in its level's locator
+	overlay bool // an overlay special grid: counted apart from the tiling
+	area    float64
+	compact float64
+	parts   int
+	// counts
+	persons, households, units int64
+	// derived by derive()
+	ideal     float64
+	deviation float64
+	band      string
+}
+
+type units struct {
+	ids                 []int64
+	persons, households []int32
+	pts                 []orb.Point // metric; a point on the surface of polygons
+	area                []float64   // m², 0 for points
+	buckets             *geo.PointBuckets
+}
+
+type share struct {
+	grid int32
+	area float64
+}
+
+// level holds one level's locator and where each unit counts there.
+type level struct {
+	n     int
+	slots []int32 // locator id -> grid index, -1 when free
+	loc   *geo.PointLocator
+	tile  []int32             // per unit: tiling grid, -1 none, split when the unit is shared by area
+	over  map[int32][]int32   // per unit: overlay grids counting it wholly
+	split map[int32][]portion // per unit shared by area: its portions, grid -1 for the unassigned one
+	gaps  map[int32]struct{}  // units with a part in no tiling grid
+}
+
+const split = -2 // level.tile value of a unit shared by area
+
+// portion is the part of a unit a grid counts (grid -1: no grid).
+type portion struct {
+	grid                int32
+	persons, households int32
+	unit                bool // the grid holds some of the unit's area
+}
+
+// load reads a plan and places every unit at every level.
+func load(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
+	m := &model{planID: plan.ID, tol: plan.Tolerance.SliverWidthM, byCode: map[string]int32{},
+		lv: map[int]*level{}, shares: map[int32][]share{}, gridShares: map[int32][]int32{}, shared: map[[2]int32]float64{}}
+	if !(m.tol > 0) {
+		m.tol = domain.DefaultTolerance.SliverWidthM
+	}
+	m.polygonIdx = map[int64]int32{}
+	var pending []store.BalanceShare
+	s, err := db.ReadBalance(ctx, plan.ID, store.BalanceSource{
+		Grid: func(g store.BalanceGrid) error {
+			m.addGrid(g)
+			return nil
+		},
+		Unit: func(u store.BalanceUnit) error {
+			if u.AreaM2 > 0 {
+				m.polygonIdx[u.ID] = int32(len(m.units.ids))
+			}
+			m.units.ids = append(m.units.ids, u.ID)
+			m.units.persons = append(m.units.persons, int32(u.Persons))
+			m.units.households = append(m.units.households, int32(u.Households))
+			m.units.pts = append(m.units.pts, orb.Point{u.X, u.Y})
+			m.units.area = append(m.units.area, u.AreaM2)
+			return nil
+		},
+		Share: func(s store.BalanceShare) error {
+			pending = append(pending, s)
+			return nil
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.version, m.epoch, m.rule, m.levels = s.Version, s.UnitsEpoch, s.PolygonUnits, s.Levels
+	for _, sh := range pending {
+		m.addShare(m.polygonIdx[sh.Unit], m.byCode[sh.Grid], sh.AreaM2)
+	}
+	m.units.buckets = geo.NewPointBuckets(m.units.pts, 16)
+	// Levels are independent: each has its own grids, locator and counts,
+	// so they are placed in parallel.
+	var wg sync.WaitGroup
+	for _, lv := range m.lv {
+		wg.Go(func() { m.placeLevel(lv) })
+	}
+	wg.Wait()
+	m.derive()
+	return m, nil
+}
+
+// addGrid appends g to the model and its level (the locator is built later
+// by placeLevel, or updated by the caller).
+func (m *model) addGrid(bg store.BalanceGrid) *grid {
+	g := &grid{BalanceGrid: bg, idx: int32(len(m.grids))}
+	m.measure(g)
+	m.grids = append(m.grids, g)
+	m.byCode[g.Code] = g.idx
+	lv := m.level(g.Level)
+	g.slot = len(lv.slots)
+	lv.slots = append(lv.slots, g.idx)
+	return g
+}
+
+func (m *model) measure(g *grid) {
+	g.overlay = g.Kind == domain.KindSpecial && g.Mode != domain.ModeCarveOut
+	g.area = planar.Area(g.Geometry)
+	g.compact = geo.PolsbyPopper(g.Geometry)
+	g.parts = len(g.Geometry)
+}
+
+func (m *model) level(n int) *level {
+	lv := m.lv[n]
+	if lv == nil {
+		lv = &level{n: n, over: map[int32][]int32{}, split: map[int32][]portion{}, gaps: map[int32]struct{}{}}
+		m.lv[n] = lv
+	}
+	return lv
+}
+
+func (m *model) addShare(u, g int32, area float64) {
+	if !(area > 0) {
+		return
+	}
+	m.shares[u] = append(m.shares[u], share{g, area})
+	m.gridShares[g] = append(m.gridShares[g], u)
+}
+
+// dropShares forgets grid g's overlaps with polygon units and returns the
+// units that had one.
+func (m *model) dropShares(g int32) []int32 {
+	us := m.gridShares[g]
+	delete(m.gridShares, g)
+	for _, u := range us {
+		m.shares[u] = slices.DeleteFunc(m.shares[u], func(s share) bool { return s.grid == g })
+	}
+	return us
+}
+
+// placeLevel builds the level's locator and places every unit there.
+func (m *model) placeLevel(lv *level) {
+	geoms := make([]orb.MultiPolygon, len(lv.slots))
+	for i, gi := range lv.slots {
+		if gi >= 0 {
+			geoms[i] = m.grids[gi].Geometry
+		}
+	}
+	lv.loc = geo.NewPointLocator(geoms)
+	lv.tile = make([]int32, len(m.units.ids))
+	var buf []int
+	for u := range lv.tile {
+		buf = m.place(lv, int32(u), buf)
+		m.apply(lv, int32(u), 1)
+	}
+}
+
+// round keeps reports readable and stable: figures to 2 decimals.
+func round(x, unit float64) float64 {
+	return math.Round(x/unit) * unit
+}

@@ -1,0 +1,279 @@
+package balance
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/gridplan/gridplan/internal/domain"
+)
+
+// Section is the "balance" part of the audit report (DESIGN §4), with
+// added keys for specials, suggestions, unassigned population and totals.
+type Section struct {
+	Levels          []LevelRow   `json:"levels"`
+	Specials        []SpecialRow `json:"specials"`
+	Grids           []GridRow    `json:"grids"`
+	MergeCandidates []Merge      `json:"merge_candidates"`
+	SplitCandidates []Split      `json:"split_candidates"`
+	Unassigned      Unassigned   `json:"unassigned"`
+	Totals          Totals       `json:"totals"`
+}
+
+// LevelRow summarises one level's base grids. Persons + SpecialPersons +
+// UnassignedPersons = TotalPersons exactly (Conserved), and the same for
+// households: every person of the input is in one tiling grid of the level
+// or unassigned there.
+type LevelRow struct {
+	Level            int         `json:"level"`
+	Name             string      `json:"name"`
+	Band             domain.Band `json:"band"`
+	TargetPersons    int         `json:"target_persons,omitempty"`
+	Grids            int         `json:"grids"`
+	Persons          int64       `json:"persons"`
+	Households       int64       `json:"households"`
+	IdealPersons     float64     `json:"ideal_persons"`
+	MinPersons       int64       `json:"min_persons"`
+	MaxPersons       int64       `json:"max_persons"`
+	MedianPersons    float64     `json:"median_persons"`
+	MedianHouseholds float64     `json:"median_households"`
+	MaxDeviationPct  float64     `json:"max_deviation_pct"`
+	OutOfBand        int         `json:"out_of_band"`
+	Under            int         `json:"under"`
+	Over             int         `json:"over"`
+	// Carve-out special grids take their ground, and residents, out of the
+	// base grids; they are counted here so the level adds up.
+	SpecialPersons       int64 `json:"special_persons"`
+	SpecialHouseholds    int64 `json:"special_households"`
+	UnassignedPersons    int64 `json:"unassigned_persons"`
+	UnassignedHouseholds int64 `json:"unassigned_households"`
+	TotalPersons         int64 `json:"total_persons"`
+	TotalHouseholds      int64 `json:"total_households"`
+	Conserved            bool  `json:"conserved"`
+}
+
+// SpecialRow summarises a level's special grids of one mode. They are
+// reported on their own: overlay grids count residents the base grids
+// count too.
+type SpecialRow struct {
+	Level      int    `json:"level"`
+	Mode       string `json:"mode"`
+	Grids      int    `json:"grids"`
+	Persons    int64  `json:"persons"`
+	Households int64  `json:"households"`
+	OutOfBand  int    `json:"out_of_band"`
+}
+
+// GridRow is one grid's figures.
+type GridRow struct {
+	Code         string  `json:"code"`
+	Name         string  `json:"name,omitempty"`
+	Level        int     `json:"level"`
+	Parent       *string `json:"parent"`
+	Kind         string  `json:"kind"`
+	Mode         string  `json:"mode,omitempty"`
+	Category     string  `json:"category,omitempty"`
+	Persons      int64   `json:"persons"`
+	Households   int64   `json:"households"`
+	Units        int64   `json:"units"`
+	IdealPersons float64 `json:"ideal_persons"`
+	DeviationPct float64 `json:"deviation_pct"`
+	Band         string  `json:"band"`
+	AreaM2       float64 `json:"area_m2"`
+	// Compactness is Polsby–Popper, 4πA/P² in the metric CRS.
+	Compactness float64 `json:"compactness"`
+	Contiguous  bool    `json:"contiguous"`
+	Parts       int     `json:"parts"`
+}
+
+// Unassigned is the population no grid of some level holds: coverage
+// gaps with people in them.
+type Unassigned struct {
+	Units      int             `json:"units"`
+	Persons    int64           `json:"persons"`
+	Households int64           `json:"households"`
+	Items      []UnassignedRow `json:"items"`
+}
+
+// UnassignedRow is one unit (or the part of a polygon unit) that lies in
+// no grid of the listed levels.
+type UnassignedRow struct {
+	Unit       int64             `json:"unit"`
+	Name       string            `json:"name,omitempty"`
+	Persons    int64             `json:"persons"`
+	Households int64             `json:"households"`
+	Levels     []int             `json:"levels"`
+	Location   *geojson.Geometry `json:"location"` // WGS84
+}
+
+// Totals are the input's sums.
+type Totals struct {
+	Units      int   `json:"units"`
+	Persons    int64 `json:"persons"`
+	Households int64 `json:"households"`
+}
+
+// Errors counts units with residents that no grid holds: unassigned
+// population is an error (a coverage gap someone lives in). Out-of-band
+// grids are warnings and do not count.
+func (s *Section) Errors() int {
+	n := 0
+	for _, u := range s.Unassigned.Items {
+		if u.Persons > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// section builds the report from the model; places gives unassigned units'
+// names and WGS84 points.
+func (m *model) section(unassigned []UnassignedRow) *Section {
+	s := &Section{Specials: []SpecialRow{}, Unassigned: Unassigned{Items: unassigned}}
+	for u := range m.units.ids {
+		s.Totals.Persons += int64(m.units.persons[u])
+		s.Totals.Households += int64(m.units.households[u])
+	}
+	s.Totals.Units = len(m.units.ids)
+	for _, r := range unassigned {
+		s.Unassigned.Units++
+		s.Unassigned.Persons += r.Persons
+		s.Unassigned.Households += r.Households
+	}
+	for _, n := range m.levelNumbers() {
+		s.Levels = append(s.Levels, m.levelRow(n, s.Totals))
+		s.Specials = append(s.Specials, m.specialRows(n)...)
+	}
+	for _, g := range m.grids {
+		if g == nil {
+			continue
+		}
+		s.Grids = append(s.Grids, GridRow{Code: g.Code, Name: g.Name, Level: g.Level, Parent: parentRef(g.Parent),
+			Kind: string(g.Kind), Mode: string(g.Mode), Category: g.Category,
+			Persons: g.persons, Households: g.households, Units: g.units,
+			IdealPersons: round(g.ideal, 0.01), DeviationPct: g.deviation, Band: g.band,
+			AreaM2: round(g.area, 0.1), Compactness: round(g.compact, 0.001), Contiguous: g.parts == 1, Parts: g.parts})
+	}
+	// Worst first, level by level, base grids before special ones.
+	slices.SortFunc(s.Grids, func(a, b GridRow) int {
+		return cmp.Or(cmp.Compare(a.Level, b.Level), cmp.Compare(a.Kind, b.Kind),
+			cmp.Compare(boolRank(a.Band == Within), boolRank(b.Band == Within)),
+			cmp.Compare(math.Abs(b.DeviationPct), math.Abs(a.DeviationPct)), cmp.Compare(a.Code, b.Code))
+	})
+	s.MergeCandidates, s.SplitCandidates = m.suggest()
+	if s.MergeCandidates == nil {
+		s.MergeCandidates = []Merge{}
+	}
+	if s.SplitCandidates == nil {
+		s.SplitCandidates = []Split{}
+	}
+	if s.Unassigned.Items == nil {
+		s.Unassigned.Items = []UnassignedRow{}
+	}
+	return s
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// levelNumbers lists the levels that have grids. A level the plan
+// describes but has drawn no grid of is not audited (a plan may stop at
+// level 3).
+func (m *model) levelNumbers() []int {
+	var ns []int
+	for n, lv := range m.lv {
+		if slices.ContainsFunc(lv.slots, func(g int32) bool { return g >= 0 }) {
+			ns = append(ns, n)
+		}
+	}
+	slices.Sort(ns)
+	return ns
+}
+
+func (m *model) levelRow(n int, totals Totals) LevelRow {
+	l := m.levelSettings(n)
+	r := LevelRow{Level: n, Name: l.Name, Band: l.Band, TargetPersons: l.TargetPersons,
+		TotalPersons: totals.Persons, TotalHouseholds: totals.Households}
+	var persons, households []int64
+	for _, g := range m.grids {
+		if g == nil || g.Level != n {
+			continue
+		}
+		switch {
+		case g.Kind == domain.KindBase:
+			persons, households = append(persons, g.persons), append(households, g.households)
+			r.Persons += g.persons
+			r.Households += g.households
+			r.MaxDeviationPct = math.Max(r.MaxDeviationPct, math.Abs(g.deviation))
+			switch g.band {
+			case Under:
+				r.Under++
+			case Over:
+				r.Over++
+			}
+		case !g.overlay:
+			r.SpecialPersons += g.persons
+			r.SpecialHouseholds += g.households
+		}
+	}
+	r.Grids, r.OutOfBand = len(persons), r.Under+r.Over
+	if r.Grids > 0 {
+		r.IdealPersons = round(float64(r.Persons)/float64(r.Grids), 0.01)
+		r.MinPersons, r.MaxPersons = slices.Min(persons), slices.Max(persons)
+		r.MedianPersons, r.MedianHouseholds = median(persons), median(households)
+	}
+	if l.TargetPersons > 0 {
+		r.IdealPersons = float64(l.TargetPersons)
+	}
+	lv := m.lv[n]
+	for u := range lv.gaps {
+		p, h, _ := m.unassigned(lv, u)
+		r.UnassignedPersons += p
+		r.UnassignedHouseholds += h
+	}
+	r.Conserved = r.Persons+r.SpecialPersons+r.UnassignedPersons == r.TotalPersons &&
+		r.Households+r.SpecialHouseholds+r.UnassignedHouseholds == r.TotalHouseholds
+	return r
+}
+
+func (m *model) specialRows(n int) []SpecialRow {
+	var rows []SpecialRow
+	for _, g := range m.grids {
+		if g == nil || g.Level != n || g.Kind != domain.KindSpecial {
+			continue
+		}
+		mode := string(g.Mode)
+		if mode == "" {
+			mode = string(domain.ModeOverlay)
+		}
+		k := slices.IndexFunc(rows, func(r SpecialRow) bool { return r.Mode == mode })
+		if k < 0 {
+			rows = append(rows, SpecialRow{Level: n, Mode: mode})
+			k = len(rows) - 1
+		}
+		r := &rows[k]
+		r.Grids++
+		r.Persons += g.persons
+		r.Households += g.households
+		if g.band != Within {
+			r.OutOfBand++
+		}
+	}
+	slices.SortFunc(rows, func(a, b SpecialRow) int { return cmp.Compare(a.Mode, b.Mode) })
+	return rows
+}
+
+func median(xs []int64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return float64(s[len(s)/2])
+	}
+	return float64(s[len(s)/2-1]+s[len(s)/2]) / 2
+}

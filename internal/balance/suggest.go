@@ -1,0 +1,148 @@
+package balance
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"github.com/gridplan/gridplan/geo"
+	"github.com/gridplan/gridplan/internal/domain"
+)
+
+// Merge proposes joining two adjacent sibling grids, at least one under its
+// band, whose sum is within it.
+type Merge struct {
+	Level      int       `json:"level"`
+	Parent     *string   `json:"parent"`
+	Grids      [2]string `json:"grids"`
+	Under      []string  `json:"under"` // which of the two are under the band now
+	Persons    int64     `json:"persons"`
+	Households int64     `json:"households"`
+	// Fit is 1 when the merged grid sits mid-band and 0 at its edge.
+	Fit             float64 `json:"fit"`
+	SharedBoundaryM float64 `json:"shared_boundary_m"`
+}
+
+// Split proposes dividing an over-band grid into Parts grids.
+type Split struct {
+	Code       string  `json:"code"`
+	Level      int     `json:"level"`
+	Parent     *string `json:"parent"`
+	Persons    int64   `json:"persons"`
+	Households int64   `json:"households"`
+	// Parts is the fewest equal parts that are not over the band.
+	Parts             int     `json:"parts"`
+	PersonsPerPart    float64 `json:"persons_per_part"`
+	HouseholdsPerPart float64 `json:"households_per_part"`
+	// InBand is false when even parts would fall under the band (the band
+	// is narrower than the grid's households per person allow).
+	InBand bool `json:"in_band"`
+}
+
+func parentRef(code string) *string {
+	if code == "" {
+		return nil
+	}
+	return &code
+}
+
+// splitParts is the fewest parts that bring persons and households to or
+// below the band's maxima.
+func splitParts(b domain.Band, persons, households int64) int {
+	k := int64(2)
+	if b.MaxPersons > 0 {
+		k = max(k, (persons+int64(b.MaxPersons)-1)/int64(b.MaxPersons))
+	}
+	if b.MaxHouseholds > 0 {
+		k = max(k, (households+int64(b.MaxHouseholds)-1)/int64(b.MaxHouseholds))
+	}
+	return int(k)
+}
+
+// fit measures how centred a size is in the band's two-sided measures: 1
+// mid-band, 0 at an edge. A band with no two-sided measure gives 1.
+func fit(b domain.Band, persons, households int64) float64 {
+	f := 1.0
+	centred := func(lo, hi int, x int64) {
+		if lo > 0 && hi > lo {
+			mid, half := float64(lo+hi)/2, float64(hi-lo)/2
+			f = math.Min(f, 1-math.Abs(float64(x)-mid)/half)
+		}
+	}
+	centred(b.MinPersons, b.MaxPersons, persons)
+	centred(b.MinHouseholds, b.MaxHouseholds, households)
+	return math.Max(0, f)
+}
+
+// suggest lists split candidates (over-band base grids) and merge
+// candidates (pairs of adjacent base siblings, one or both under the band,
+// whose sum is within it), best first.
+func (m *model) suggest() (merges []Merge, splits []Split) {
+	groups := map[siblings][]*grid{}
+	for _, g := range m.grids {
+		if g == nil || g.Kind != domain.KindBase {
+			continue
+		}
+		k := siblings{g.Level, g.Parent, g.Kind}
+		groups[k] = append(groups[k], g)
+		if g.band == Over {
+			b := m.levelSettings(g.Level).Band
+			k := splitParts(b, g.persons, g.households)
+			pp, hp := float64(g.persons)/float64(k), float64(g.households)/float64(k)
+			splits = append(splits, Split{Code: g.Code, Level: g.Level, Parent: parentRef(g.Parent),
+				Persons: g.persons, Households: g.households, Parts: k,
+				PersonsPerPart: round(pp, 0.1), HouseholdsPerPart: round(hp, 0.1), InBand: classify(b, pp, hp) == Within})
+		}
+	}
+	for k, gs := range groups {
+		b := m.levelSettings(k.level).Band
+		for i, a := range gs {
+			for _, c := range gs[i+1:] {
+				if a.band != Under && c.band != Under {
+					continue
+				}
+				p, h := a.persons+c.persons, a.households+c.households
+				if classify(b, float64(p), float64(h)) != Within {
+					continue
+				}
+				shared := m.sharedLength(a, c)
+				if !(shared > 0) {
+					continue
+				}
+				first, second := a, c
+				if second.Code < first.Code {
+					first, second = second, first
+				}
+				var under []string
+				for _, g := range []*grid{first, second} {
+					if g.band == Under {
+						under = append(under, g.Code)
+					}
+				}
+				merges = append(merges, Merge{Level: k.level, Parent: parentRef(k.parent), Grids: [2]string{first.Code, second.Code},
+					Under: under, Persons: p, Households: h, Fit: round(fit(b, p, h), 0.001), SharedBoundaryM: round(shared, 0.1)})
+			}
+		}
+	}
+	slices.SortFunc(splits, func(a, b Split) int {
+		return cmp.Or(cmp.Compare(a.Level, b.Level), cmp.Compare(b.Parts, a.Parts), cmp.Compare(b.Households, a.Households),
+			cmp.Compare(a.Code, b.Code))
+	})
+	slices.SortFunc(merges, func(a, b Merge) int {
+		return cmp.Or(cmp.Compare(a.Level, b.Level), cmp.Compare(len(b.Under), len(a.Under)), cmp.Compare(b.Fit, a.Fit),
+			cmp.Compare(b.SharedBoundaryM, a.SharedBoundaryM), cmp.Compare(a.Grids[0], b.Grids[0]), cmp.Compare(a.Grids[1], b.Grids[1]))
+	})
+	return merges, splits
+}
+
+// sharedLength is the boundary a and b share, cached per pair until either
+// is edited.
+func (m *model) sharedLength(a, b *grid) float64 {
+	k := [2]int32{min(a.idx, b.idx), max(a.idx, b.idx)}
+	if l, ok := m.shared[k]; ok {
+		return l
+	}
+	l := geo.SharedBoundaryLength(a.Geometry, b.Geometry, m.tol)
+	m.shared[k] = l
+	return l
+}

@@ -1,0 +1,170 @@
+// Package circles measures service circles (服务圈 / 生活圈): for each of a
+// plan's rules ("a clinic within 5 minutes' walk at 60 m/min"), the share
+// of persons and households who can walk to a facility of the type, plan-wide
+// and per grid, who cannot (blind spots), where the facilities' walking
+// areas are (isochrones) and where new facilities would help most (siting
+// suggestions). It is a use-case package: cmd/gridplan and httpapi call it,
+// it reads through the store, and the graph algorithms (CSR network,
+// multi-source Dijkstra, nearest-edge snapping, greedy cover) are in geo.
+//
+// Every unit and facility joins the walking network at its nearest edge and
+// the leg from its point to the edge counts at the rule's speed. A plan
+// without a network is measured in straight lines and reported as
+// method "straight_line", never mistaken for network results.
+package circles
+
+import (
+	"context"
+	"runtime"
+	"sync"
+
+	"github.com/gridplan/gridplan/geo"
+	"github.com/gridplan/gridplan/internal/audit"
+	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/store"
+)
+
+// Options tune the checker.
+type Options struct {
+	// Suggestions is how many new sites to suggest per rule; 0 means 5,
+	// a negative number none.
+	Suggestions int
+	// GridMaxLevel bounds the levels listed in the report's per-grid
+	// figures (micro-grids of 20–50 households add volume, not insight);
+	// 0 means 3. The per-grid layer of the API serves any level.
+	GridMaxLevel int
+}
+
+// Checker is the circles audit and the source of the circles layers. It
+// keeps each plan's prepared model (graph, snaps, grid membership) for the
+// plan's current version, so repeated audits and layer requests on an
+// unchanged plan skip the database reads.
+type Checker struct {
+	db   *store.DB
+	opts Options
+
+	mu     sync.Mutex
+	models map[int64]*model // by plan id, for one version
+}
+
+// New returns a checker on db.
+func New(db *store.DB, opts Options) *Checker {
+	if opts.Suggestions == 0 {
+		opts.Suggestions = 5
+	}
+	if opts.GridMaxLevel == 0 {
+		opts.GridMaxLevel = 3
+	}
+	return &Checker{db: db, opts: opts, models: map[int64]*model{}}
+}
+
+// model returns plan's prepared model, loading it when the plan changed.
+// Loads are serialised so that concurrent requests load a plan once.
+func (c *Checker) model(ctx context.Context, plan domain.Plan) (*model, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if m := c.models[plan.ID]; m != nil && m.version == plan.Version {
+		return m, nil
+	}
+	m, err := loadModel(ctx, c.db, plan)
+	if err != nil {
+		return nil, err
+	}
+	c.models[plan.ID] = m
+	return m, nil
+}
+
+// Evaluate measures every rule of plan.
+func (c *Checker) Evaluate(ctx context.Context, plan domain.Plan) ([]*Result, error) {
+	rules, err := c.db.CircleRules(ctx, plan.ID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := c.model(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	return m.evaluateAll(rules), nil
+}
+
+// evaluateAll measures the rules in parallel, one search per worker.
+func (m *model) evaluateAll(rules []domain.CircleRule) []*Result {
+	out := make([]*Result, len(rules))
+	next := make(chan int, len(rules))
+	for i := range rules {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(rules)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var search *geo.Search
+			if m.net != nil {
+				search = m.net.NewSearch()
+			}
+			for i := range next {
+				out[i] = m.evaluate(rules[i], search)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// Rule measures one rule of plan: the stored rule for facilityType and
+// minutes (the type's shortest one when minutes is 0), or, when the plan
+// has none and minutes is given, an ad-hoc rule at the default speed.
+func (c *Checker) Rule(ctx context.Context, plan domain.Plan, facilityType string, minutes int) (*Result, error) {
+	rules, err := c.db.CircleRules(ctx, plan.ID)
+	if err != nil {
+		return nil, err
+	}
+	rule, found := domain.CircleRule{}, false
+	for _, r := range rules {
+		if r.FacilityType == facilityType && (minutes == 0 || r.Minutes == minutes) {
+			rule, found = r, true
+			break
+		}
+	}
+	if !found {
+		if minutes == 0 {
+			return nil, domain.Errorf(domain.ErrNotFound, "plan %q has no circle rule for facility type %q; give minutes for an ad-hoc one", plan.Name, facilityType)
+		}
+		rule = domain.CircleRule{FacilityType: facilityType, Minutes: minutes,
+			SpeedMPerMin: domain.DefaultWalkingSpeed, TargetPct: domain.DefaultTargetPct}
+		if err := rule.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	m, err := c.model(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	var search *geo.Search
+	if m.net != nil {
+		search = m.net.NewSearch()
+	}
+	return m.evaluate(rule, search), nil
+}
+
+// Check runs the circles audit: every rule plan-wide and per grid, with
+// siting suggestions, and stores the blind spots as the plan's circles
+// findings for the map and GIS tools.
+func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, error) {
+	results, err := c.Evaluate(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	s := c.section(plan, results)
+	if err := c.db.ReplaceFindings(ctx, plan.ID, audit.Circles, blindSpotFindings(results)); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Settings echoes the checker's parameters in the report.
+func (c *Checker) Settings(domain.Plan) map[string]any {
+	return map[string]any{"circles_suggestions": max(c.opts.Suggestions, 0), "circles_grid_max_level": c.opts.GridMaxLevel}
+}

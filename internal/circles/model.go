@@ -1,0 +1,145 @@
+package circles
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/paulmach/orb"
+
+	"github.com/gridplan/gridplan/geo"
+	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/store"
+)
+
+// model is what the circles need of one version of a plan, loaded once and
+// prepared: units and facilities as points, the walking network as a CSR
+// graph with every unit and facility snapped to its nearest edge, and the
+// units of every grid. Rules are evaluated on it without the database.
+type model struct {
+	planID     int64
+	version    int64
+	srid       int
+	units      []store.Place
+	facilities []store.Place
+	grids      []gridMembers
+
+	// The network; net is nil when the plan has none (straight-line method).
+	net     *geo.Network
+	snapper *geo.Snapper
+	nodeID  []int64
+	nodeLL  []orb.Point // WGS84
+	unitAt  []geo.Snap  // by unit
+	facAt   []geo.Snap  // by facility
+
+	personsTotal, householdsTotal int64
+}
+
+type gridMembers struct {
+	code, name string
+	level      int
+	units      []int32 // indexes into model.units
+}
+
+// loadModel reads and prepares plan's data.
+func loadModel(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
+	m := &model{planID: plan.ID, version: plan.Version, srid: plan.SRID}
+	var err error
+	if m.units, err = db.UnitPlaces(ctx, plan.ID); err != nil {
+		return nil, fmt.Errorf("units of plan %q: %w", plan.Name, err)
+	}
+	if m.facilities, err = db.FacilityPlaces(ctx, plan.ID, nil); err != nil {
+		return nil, fmt.Errorf("facilities of plan %q: %w", plan.Name, err)
+	}
+	for _, u := range m.units {
+		m.personsTotal += int64(u.Persons)
+		m.householdsTotal += int64(u.Households)
+	}
+	grids, err := db.UnitsByGrid(ctx, plan.ID)
+	if err != nil {
+		return nil, fmt.Errorf("grids of plan %q: %w", plan.Name, err)
+	}
+	index := make(map[int64]int32, len(m.units))
+	for i, u := range m.units {
+		index[u.ID] = int32(i)
+	}
+	m.grids = make([]gridMembers, len(grids))
+	for k, g := range grids {
+		gm := gridMembers{code: g.Code, name: g.Name, level: g.Level, units: make([]int32, len(g.Units))}
+		for j, id := range g.Units {
+			gm.units[j] = index[id]
+		}
+		m.grids[k] = gm
+	}
+	nodes, lonlat, edges, err := db.MetricNetwork(ctx, plan.ID)
+	if err != nil {
+		return nil, fmt.Errorf("network of plan %q: %w", plan.Name, err)
+	}
+	if len(edges) > 0 {
+		if err := m.prepareNetwork(nodes, lonlat, edges); err != nil {
+			return nil, fmt.Errorf("network of plan %q: %w", plan.Name, err)
+		}
+	}
+	return m, nil
+}
+
+// prepareNetwork builds the graph and snaps every unit and facility.
+func (m *model) prepareNetwork(nodes []domain.Node, lonlat []orb.Point, edges []domain.Edge) error {
+	index := make(map[int64]int32, len(nodes))
+	m.nodeID = make([]int64, len(nodes))
+	for i, n := range nodes {
+		index[n.ID] = int32(i)
+		m.nodeID[i] = n.ID
+	}
+	m.nodeLL = lonlat
+	links := make([]geo.Link, len(edges))
+	lines := make([]orb.LineString, len(edges))
+	for i, e := range edges {
+		from, ok1 := index[e.Source]
+		to, ok2 := index[e.Target]
+		if !ok1 || !ok2 {
+			return fmt.Errorf("edge %d joins node %d and %d, one of which does not exist", e.ID, e.Source, e.Target)
+		}
+		links[i] = geo.Link{From: from, To: to, Cost: e.LengthM}
+		lines[i] = e.Geometry
+	}
+	net, err := geo.NewNetwork(len(nodes), links)
+	if err != nil {
+		return err
+	}
+	m.net = net
+	m.snapper = geo.NewSnapper(lines)
+	m.unitAt = snapAll(m.snapper, m.units)
+	m.facAt = snapAll(m.snapper, m.facilities)
+	return nil
+}
+
+func snapAll(s *geo.Snapper, places []store.Place) []geo.Snap {
+	out := make([]geo.Snap, len(places))
+	for i, p := range places {
+		out[i], _ = s.Nearest(p.Metric)
+	}
+	return out
+}
+
+// sources lists the facilities that satisfy rule r, by index.
+func (m *model) sources(r domain.CircleRule) []int32 {
+	want := map[string]bool{}
+	for _, t := range r.Types() {
+		want[t] = true
+	}
+	var out []int32
+	for i, f := range m.facilities {
+		if want[f.Type] {
+			out = append(out, int32(i))
+		}
+	}
+	return out
+}
+
+// method says how distances are measured on this model.
+func (m *model) method() string {
+	if m.net != nil {
+		return MethodNetwork
+	}
+	return MethodStraightLine
+}

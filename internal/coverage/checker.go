@@ -1,0 +1,175 @@
+package coverage
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+
+	"github.com/gridplan/gridplan/internal/audit"
+	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/store"
+)
+
+// cachedPlans bounds the plans whose coverage state is kept in memory: a
+// scale-1 plan takes a few megabytes.
+const cachedPlans = 8
+
+// Checker is the coverage audit: an audit.Checker and audit.GridObserver.
+// It keeps each plan's state, keyed by the plan's version, so a repeated
+// audit is free and an audit after one grid edit redoes only that grid's
+// surroundings.
+type Checker struct {
+	db  *store.DB
+	log *slog.Logger
+
+	mu    sync.Mutex
+	plans map[int64]*state
+	used  []int64 // plan ids, least recently used first
+}
+
+var (
+	_ audit.Checker      = (*Checker)(nil)
+	_ audit.GridObserver = (*Checker)(nil)
+)
+
+// Options configure a Checker.
+type Options struct {
+	Log *slog.Logger // debug lines on cache use; nil logs nothing
+}
+
+// New returns a coverage checker on db.
+func New(db *store.DB, opts Options) *Checker {
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Checker{db: db, log: log, plans: map[int64]*state{}}
+}
+
+// Check audits plan's coverage, reusing the cached state when the plan's
+// version (and tolerance) has not changed, and stores the findings in the
+// finding table whenever they change.
+func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, error) {
+	st := c.cached(plan.ID)
+	if st != nil {
+		st.mu.Lock()
+		if st.version != plan.Version || st.data.Tolerance != plan.Tolerance {
+			st.mu.Unlock()
+			st = nil
+		}
+	}
+	if st == nil {
+		var err error
+		if st, err = c.compute(ctx, plan); err != nil {
+			return nil, err
+		}
+		st.mu.Lock()
+		c.keep(plan.ID, st)
+	}
+	defer st.mu.Unlock()
+	s := st.section()
+	if !st.stored {
+		if err := c.db.ReplaceFindings(ctx, plan.ID, audit.Coverage, s.findings); err != nil {
+			return nil, fmt.Errorf("plan %q: store coverage findings: %w", plan.Name, err)
+		}
+		st.stored = true
+	}
+	return s, nil
+}
+
+// Settings are the tolerances the last check of plan used.
+func (c *Checker) Settings(plan domain.Plan) map[string]any {
+	m := map[string]any{"sliver_area_m2": plan.Tolerance.SliverAreaM2, "sliver_width_m": plan.Tolerance.SliverWidthM,
+		"noise_m": store.DefaultCoverageNoiseM}
+	if st := c.cached(plan.ID); st != nil {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		m["sliver_area_m2"], m["sliver_width_m"] = st.data.Tolerance.SliverAreaM2, st.data.Tolerance.SliverWidthM
+		m["noise_m"], m["allowed_gap_masks"] = st.data.NoiseM, len(st.data.Mask)
+	}
+	return m
+}
+
+func (c *Checker) cached(planID int64) *state {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st := c.plans[planID]
+	if st != nil {
+		c.touch(planID)
+	}
+	return st
+}
+
+func (c *Checker) keep(planID int64, st *state) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.plans[planID] = st
+	c.touch(planID)
+	for len(c.used) > cachedPlans {
+		delete(c.plans, c.used[0])
+		c.used = c.used[1:]
+	}
+}
+
+func (c *Checker) touch(planID int64) {
+	c.used = slices.DeleteFunc(c.used, func(id int64) bool { return id == planID })
+	c.used = append(c.used, planID)
+}
+
+func (c *Checker) drop(planID int64, st *state) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.plans[planID] == st {
+		delete(c.plans, planID)
+		c.used = slices.DeleteFunc(c.used, func(id int64) bool { return id == planID })
+	}
+}
+
+// compute audits a plan from scratch: one snapshot read, edge matching per
+// parent, one overlay round trip for the failing places, one transform
+// round trip for the places computed in Go.
+func (c *Checker) compute(ctx context.Context, plan domain.Plan) (*state, error) {
+	data, err := c.db.CoverageData(ctx, plan.ID)
+	if err != nil {
+		return nil, err
+	}
+	st := newState(plan, data)
+	codes := make([]string, 0, len(st.grids))
+	for code := range st.grids {
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	var ps parentSet
+	var windows []window
+	for _, key := range st.groupKeys() {
+		windows = append(windows, st.groupWindows(key, &ps)...)
+	}
+	for _, code := range st.roots(codes) {
+		sp, w := st.rootCheck(code, &ps)
+		st.specials[code] = sp
+		if w != nil {
+			windows = append(windows, *w)
+		}
+	}
+	if st.groups, st.spills, err = st.overlay(ctx, c.db, windows, &ps); err != nil {
+		return nil, err
+	}
+	drafts := st.boundaryDrafts()
+	nPlain := len(drafts)
+	for _, code := range codes {
+		drafts = append(drafts, st.gridDrafts(code)...)
+	}
+	done, err := finish(ctx, c.db, st.data.SRID, drafts)
+	if err != nil {
+		return nil, err
+	}
+	st.plain = done[:nPlain]
+	for _, f := range done[nPlain:] {
+		st.perGrid[f.Grids[0]] = append(st.perGrid[f.Grids[0]], f)
+	}
+	c.log.Debug("coverage computed", "plan", plan.Name, "version", st.version, "grids", len(st.grids),
+		"windows", len(windows))
+	return st, nil
+}

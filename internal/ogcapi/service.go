@@ -1,0 +1,86 @@
+// Package ogcapi serves a store's plans as OGC API - Features (Part 1: Core,
+// GeoJSON, HTML, OpenAPI 3.0) at the root of the HTTP surface, so QGIS, GDAL
+// and other GIS clients load each grid level, the units, the facilities and
+// the latest audit's findings as layers. It sits between httpapi, which
+// mounts its routes and owns the mapping of domain errors to problem+json,
+// and the store, which pages through the layers.
+//
+// Responses stream feature by feature; whole responses are also kept in a
+// bounded cache keyed by the plan's data stamp, so a repeated request is
+// served from memory and a client's If-None-Match is answered with 304.
+package ogcapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/gridplan/gridplan/internal/store"
+)
+
+// Limits of the items endpoint.
+const (
+	DefaultLimit = 100
+	// MaxLimit is large enough for a whole level-4 layer of a district
+	// (≈ 6,800 micro-grids) in one response; larger values are clamped.
+	MaxLimit = 10000
+)
+
+// Options configure the service.
+type Options struct {
+	// WriteError answers a request with err as problem+json; httpapi's
+	// writeError, the one place that maps domain errors to HTTP.
+	WriteError func(w http.ResponseWriter, r *http.Request, err error)
+	// CacheBytes bounds the response cache; 0 means 256 MiB, negative
+	// disables it.
+	CacheBytes int64
+}
+
+// Service answers OGC API - Features requests.
+type Service struct {
+	db       *store.DB
+	log      *slog.Logger
+	fail     func(w http.ResponseWriter, r *http.Request, err error)
+	cache    *Cache
+	openAPI  []byte
+	maxEntry int64
+}
+
+// New returns the service on db.
+func New(db *store.DB, log *slog.Logger, opts Options) *Service {
+	budget := opts.CacheBytes
+	if budget == 0 {
+		budget = 256 << 20
+	}
+	s := &Service{db: db, log: log, fail: opts.WriteError, cache: NewCache(budget)}
+	s.maxEntry = budget / 4
+	if s.fail == nil {
+		s.fail = func(w http.ResponseWriter, r *http.Request, err error) {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		}
+	}
+	s.openAPI = openAPIDocument()
+	return s
+}
+
+// Cache returns the response cache, shared with the tile service so both
+// stay within one memory budget.
+func (s *Service) Cache() *Cache { return s.cache }
+
+// Routes mounts the OGC API at the root of r: /, /conformance, /api,
+// /collections, /collections/{collectionId}[/items[/{featureId}]]. GET and
+// HEAD both answer.
+func (s *Service) Routes(r chi.Router) {
+	handle := func(pattern string, h http.HandlerFunc) {
+		r.Get(pattern, h)
+		r.Head(pattern, h)
+	}
+	handle("/", s.landing)
+	handle("/conformance", s.conformance)
+	handle("/api", s.api)
+	handle("/collections", s.collections)
+	handle("/collections/{collectionId}", s.collection)
+	handle("/collections/{collectionId}/items", s.items)
+	handle("/collections/{collectionId}/items/{featureId}", s.item)
+}

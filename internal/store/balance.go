@@ -1,0 +1,249 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"github.com/gridplan/gridplan/internal/domain"
+)
+
+// Polygon-unit rules of the balance audit (plan_balance.polygon_units).
+const (
+	PolygonUnitsAreaShare     = "area_share"     // shared among grids by the area each holds
+	PolygonUnitsInteriorPoint = "interior_point" // wholly to the grid holding ST_PointOnSurface
+)
+
+// BalanceLevel is one level's band and its optional target size.
+type BalanceLevel struct {
+	domain.Level
+	// TargetPersons, when positive, is the ideal size of the level's grids;
+	// zero means the mean of each grid's siblings.
+	TargetPersons int `json:"target_persons,omitempty"`
+}
+
+// BalanceSettings are what the balance audit reads of a plan besides its
+// grids and units, with the stamps that tell whether cached counts are
+// still good: Version changes with any data change, UnitsEpoch only when
+// units change.
+type BalanceSettings struct {
+	Version      int64
+	UnitsEpoch   int64
+	PolygonUnits string
+	Levels       []BalanceLevel
+}
+
+// BalanceGrid is a grid as the balance audit needs it: its geometry in the
+// plan's metric CRS.
+type BalanceGrid struct {
+	Code, Name, Parent string
+	Level              int
+	Kind               domain.Kind
+	Mode               domain.Mode
+	Category           string
+	Geometry           orb.MultiPolygon // metric CRS
+}
+
+// BalanceUnit is a population unit reduced to what counting needs: a
+// point in the metric CRS (the unit itself, or ST_PointOnSurface of a
+// polygon) and, for polygons, their area in m².
+type BalanceUnit struct {
+	ID                  int64
+	Persons, Households int
+	AreaM2              float64 // 0 for point units
+	X, Y                float64
+}
+
+// BalanceShare is the area (m²) a polygon unit has in a grid.
+type BalanceShare struct {
+	Unit   int64
+	Grid   string
+	AreaM2 float64
+}
+
+// BalanceSource receives a plan's balance input, row by row.
+type BalanceSource struct {
+	Grid  func(BalanceGrid) error
+	Unit  func(BalanceUnit) error
+	Share func(BalanceShare) error // polygon units' overlaps, only under the area-share rule
+}
+
+// ReadBalance streams a plan's settings, grids, units and (under the
+// area-share rule) polygon units' overlaps with grids from one snapshot, so
+// the counts match the version they are cached under.
+func (db *DB) ReadBalance(ctx context.Context, planID int64, src BalanceSource) (BalanceSettings, error) {
+	var s BalanceSettings
+	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		if s, err = balanceSettings(ctx, tx, planID); err != nil {
+			return err
+		}
+		if err := eachBalanceGrid(ctx, tx, planID, "", src.Grid); err != nil {
+			return err
+		}
+		polygons := false
+		err = balanceRows(ctx, tx, `
+			SELECT id, persons, households, CASE WHEN point THEN 0 ELSE ST_Area(geom_m) END, ST_X(p), ST_Y(p)
+			  FROM (SELECT id, persons, households, geom_m, GeometryType(geom_m) = 'POINT' AS point FROM unit
+			         WHERE plan_id = @plan) u,
+			       LATERAL (SELECT CASE WHEN point THEN geom_m ELSE ST_PointOnSurface(geom_m) END AS p) s`,
+			pgx.NamedArgs{"plan": planID}, func(r pgx.Rows) error {
+				var u BalanceUnit
+				if err := r.Scan(&u.ID, &u.Persons, &u.Households, &u.AreaM2, &u.X, &u.Y); err != nil {
+					return err
+				}
+				polygons = polygons || u.AreaM2 > 0
+				return src.Unit(u)
+			})
+		if err != nil || !polygons || s.PolygonUnits != PolygonUnitsAreaShare {
+			return err
+		}
+		return eachBalanceShare(ctx, tx, planID, "", src.Share)
+	})
+	return s, err
+}
+
+// BalanceSettings reads the plan's balance settings and stamps.
+func (db *DB) BalanceSettings(ctx context.Context, planID int64) (BalanceSettings, error) {
+	return balanceSettings(ctx, db.pool, planID)
+}
+
+// balanceQuerier is what both a pool and a transaction offer.
+type balanceQuerier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func balanceSettings(ctx context.Context, q balanceQuerier, planID int64) (BalanceSettings, error) {
+	var s BalanceSettings
+	args := pgx.NamedArgs{"plan": planID}
+	err := q.QueryRow(ctx, `SELECT p.version, coalesce(b.units_epoch, 0), coalesce(b.polygon_units, 'area_share')
+		FROM plan p LEFT JOIN plan_balance b ON b.plan_id = p.id WHERE p.id = @plan`, args).
+		Scan(&s.Version, &s.UnitsEpoch, &s.PolygonUnits)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s, domain.Errorf(domain.ErrNotFound, "plan %d does not exist", planID)
+	}
+	if err != nil {
+		return s, err
+	}
+	rows, err := q.Query(ctx, `
+		SELECT level, name, coalesce(min_persons, 0), coalesce(max_persons, 0),
+		       coalesce(min_households, 0), coalesce(max_households, 0), coalesce(target_persons, 0)
+		  FROM plan_level WHERE plan_id = @plan ORDER BY level`, args)
+	if err != nil {
+		return s, err
+	}
+	s.Levels, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (BalanceLevel, error) {
+		var l BalanceLevel
+		b := &l.Band
+		err := r.Scan(&l.Level.Level, &l.Name, &b.MinPersons, &b.MaxPersons, &b.MinHouseholds, &b.MaxHouseholds, &l.TargetPersons)
+		return l, err
+	})
+	return s, err
+}
+
+// BalanceGrid reads one grid with its metric geometry; ok is false when the
+// plan has no grid of that code (it was deleted).
+func (db *DB) BalanceGrid(ctx context.Context, planID int64, code string) (g BalanceGrid, ok bool, err error) {
+	err = eachBalanceGrid(ctx, db.pool, planID, code, func(bg BalanceGrid) error {
+		g, ok = bg, true
+		return nil
+	})
+	return g, ok, err
+}
+
+const balanceGridColumns = `SELECT code, name, level, coalesce(parent_code, ''), kind, coalesce(mode, ''), category,
+	ST_AsEWKB(geom_m) FROM grid `
+
+// eachBalanceGrid streams the plan's grids, or the one of code when code
+// is not empty. The two cases are separate statements so that each keeps
+// its own plan (one grid by its unique index).
+func eachBalanceGrid(ctx context.Context, q balanceQuerier, planID int64, code string, fn func(BalanceGrid) error) error {
+	sql := balanceGridColumns + `WHERE plan_id = @plan ORDER BY level, code`
+	if code != "" {
+		sql = balanceGridColumns + `WHERE plan_id = @plan AND code = @code`
+	}
+	return balanceRows(ctx, q, sql, pgx.NamedArgs{"plan": planID, "code": code}, func(r pgx.Rows) error {
+		var g BalanceGrid
+		var kind, mode string
+		var wkb []byte
+		if err := r.Scan(&g.Code, &g.Name, &g.Level, &g.Parent, &kind, &mode, &g.Category, &wkb); err != nil {
+			return err
+		}
+		g.Kind, g.Mode = domain.Kind(kind), domain.Mode(mode)
+		geom, err := decodeEWKB(wkb)
+		if err != nil {
+			return err
+		}
+		g.Geometry, _ = geom.(orb.MultiPolygon)
+		return fn(g)
+	})
+}
+
+// BalanceShares streams the overlaps of polygon units with grid code (its
+// current shape), for recounting after that grid was edited.
+func (db *DB) BalanceShares(ctx context.Context, planID int64, code string, fn func(BalanceShare) error) error {
+	return eachBalanceShare(ctx, db.pool, planID, code, fn)
+}
+
+const balanceShareSQL = `SELECT u.id, g.code, ST_Area(ST_Intersection(u.geom_m, g.geom_m))
+	FROM grid g JOIN unit u ON u.plan_id = g.plan_id AND ST_Intersects(u.geom_m, g.geom_m)`
+
+// eachBalanceShare streams the area each polygon unit has in each grid it
+// overlaps (only grid code when code is not empty), computed by GEOS.
+func eachBalanceShare(ctx context.Context, q balanceQuerier, planID int64, code string, fn func(BalanceShare) error) error {
+	sql := balanceShareSQL + ` WHERE g.plan_id = @plan AND GeometryType(u.geom_m) <> 'POINT'`
+	if code != "" {
+		sql = balanceShareSQL + ` WHERE g.plan_id = @plan AND g.code = @code AND GeometryType(u.geom_m) <> 'POINT'`
+	}
+	return balanceRows(ctx, q, sql, pgx.NamedArgs{"plan": planID, "code": code}, func(r pgx.Rows) error {
+		var s BalanceShare
+		if err := r.Scan(&s.Unit, &s.Grid, &s.AreaM2); err != nil {
+			return err
+		}
+		return fn(s)
+	})
+}
+
+func balanceRows(ctx context.Context, q balanceQuerier, sql string, args pgx.NamedArgs, fn func(pgx.Rows) error) error {
+	rows, err := q.Query(ctx, sql, args)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// BalanceUnitPlace says where a unit is, for reports: its name and a point on it
+// in WGS84.
+type BalanceUnitPlace struct {
+	Name  string
+	Point orb.Point
+}
+
+// BalanceUnitPlaces reads the names and WGS84 points (ST_PointOnSurface for
+// polygons) of the given units of a plan.
+func (db *DB) BalanceUnitPlaces(ctx context.Context, planID int64, ids []int64) (map[int64]BalanceUnitPlace, error) {
+	out := make(map[int64]BalanceUnitPlace, len(ids))
+	err := balanceRows(ctx, db.pool, `
+		SELECT id, name, ST_X(p), ST_Y(p)
+		  FROM unit, LATERAL (SELECT CASE WHEN GeometryType(geom) = 'POINT' THEN geom ELSE ST_PointOnSurface(geom) END AS p) s
+		 WHERE plan_id = @plan AND id = ANY(@ids)`,
+		pgx.NamedArgs{"plan": planID, "ids": ids}, func(r pgx.Rows) error {
+			var id int64
+			var p BalanceUnitPlace
+			if err := r.Scan(&id, &p.Name, &p.Point[0], &p.Point[1]); err != nil {
+				return err
+			}
+			out[id] = p
+			return nil
+		})
+	return out, err
+}

@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/gridplan/gridplan/internal/domain"
+)
+
+// GridStat is one grid's computed population figures, as grid_stats holds
+// them.
+type GridStat struct {
+	Code string
+	domain.GridStats
+}
+
+// WriteGridStats stores computed grid figures in one transaction: with all,
+// the stats replace every row of the plan; otherwise they are upserted and
+// the rows of removed codes deleted (one grid's edit rewrites only the
+// rows it changed).
+func (db *DB) WriteGridStats(ctx context.Context, planID int64, all bool, stats []GridStat, removed []string) error {
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		args := pgx.NamedArgs{"plan": planID, "removed": removed}
+		if all {
+			if _, err := tx.Exec(ctx, `DELETE FROM grid_stats WHERE plan_id = @plan`, args); err != nil {
+				return err
+			}
+			_, err := tx.CopyFrom(ctx, pgx.Identifier{"grid_stats"},
+				[]string{"plan_id", "code", "persons", "households", "deviation_pct", "band"},
+				pgx.CopyFromSlice(len(stats), func(i int) ([]any, error) {
+					s := stats[i]
+					return []any{planID, s.Code, s.Persons, s.Households, s.DeviationPct, nullIfEmpty(s.Band)}, nil
+				}))
+			return pgError(err, "grid stats")
+		}
+		if len(removed) > 0 {
+			if _, err := tx.Exec(ctx, `DELETE FROM grid_stats WHERE plan_id = @plan AND code = ANY(@removed)`, args); err != nil {
+				return err
+			}
+		}
+		if len(stats) == 0 {
+			return nil
+		}
+		codes, bands := make([]string, len(stats)), make([]*string, len(stats))
+		persons, households := make([]int32, len(stats)), make([]int32, len(stats))
+		deviations := make([]float64, len(stats))
+		for i, s := range stats {
+			codes[i], persons[i], households[i], deviations[i] = s.Code, int32(s.Persons), int32(s.Households), s.DeviationPct
+			if s.Band != "" {
+				bands[i] = &stats[i].Band
+			}
+		}
+		args["codes"], args["persons"], args["households"], args["deviations"], args["bands"] =
+			codes, persons, households, deviations, bands
+		_, err := tx.Exec(ctx, `
+			INSERT INTO grid_stats (plan_id, code, persons, households, deviation_pct, band)
+			SELECT @plan, * FROM unnest(@codes::text[], @persons::int[], @households::int[], @deviations::float8[], @bands::text[])
+			ON CONFLICT (plan_id, code) DO UPDATE SET persons = excluded.persons, households = excluded.households,
+				deviation_pct = excluded.deviation_pct, band = excluded.band`, args)
+		return pgError(err, "grid stats")
+	})
+}
+
+// FindingScope says which of a check's stored findings a write replaces:
+// all of them, or those naming one of Grids or of one of Kinds.
+type FindingScope struct {
+	All   bool
+	Grids []string
+	Kinds []string
+}
+
+// ReplaceFindingsIn replaces the findings of check within scope by
+// findings, in one transaction. A finding without a geometry that names
+// exactly one grid gets that grid's outline, copied in the database, so
+// callers working in the metric CRS need not fetch WGS84 shapes.
+func (db *DB) ReplaceFindingsIn(ctx context.Context, planID int64, check string, scope FindingScope, findings []domain.Finding) error {
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		args := pgx.NamedArgs{"plan": planID, "check": check, "all": scope.All,
+			"grids": balanceNonNil(scope.Grids), "kinds": balanceNonNil(scope.Kinds)}
+		if _, err := tx.Exec(ctx, `DELETE FROM finding WHERE plan_id = @plan AND check_name = @check
+			AND (@all OR grids && @grids::text[] OR kind = ANY(@kinds::text[]))`, args); err != nil {
+			return err
+		}
+		if len(findings) == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE balance_finding_in (ord int, kind text, severity text, level int,
+			parent_code text, grids text[], area_m2 float8, width_m float8, reason text, wkb bytea) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"balance_finding_in"},
+			[]string{"ord", "kind", "severity", "level", "parent_code", "grids", "area_m2", "width_m", "reason", "wkb"},
+			pgx.CopyFromSlice(len(findings), func(i int) ([]any, error) {
+				f := findings[i]
+				var wkb []byte
+				if f.Geometry != nil {
+					var err error
+					if wkb, err = encodeEWKB(f.Geometry, domain.WGS84); err != nil {
+						return nil, fmt.Errorf("finding %d: %w", i, err)
+					}
+				}
+				return []any{i, f.Kind, f.Severity, nullIfZero(f.Level), nullIfEmpty(f.Parent), balanceNonNil(f.Grids),
+					f.AreaM2, f.WidthM, f.Reason, wkb}, nil
+			}))
+		if err != nil {
+			return pgError(err, "finding")
+		}
+		_, err = tx.Exec(ctx, `
+			INSERT INTO finding (plan_id, check_name, kind, severity, level, parent_code, grids, area_m2, width_m, reason, geom)
+			SELECT @plan, @check, f.kind, f.severity, f.level, f.parent_code, f.grids, f.area_m2, f.width_m, f.reason,
+			       coalesce(ST_GeomFromEWKB(f.wkb), g.geom)
+			  FROM balance_finding_in f
+			  LEFT JOIN grid g ON f.wkb IS NULL AND cardinality(f.grids) = 1 AND g.plan_id = @plan AND g.code = f.grids[1]
+			 ORDER BY f.ord`, args)
+		return pgError(err, "finding")
+	})
+}
+
+func balanceNonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// SetLevelBand sets one level's name, band and target size for a plan,
+// adding the level when the plan has none of that number.
+func (db *DB) SetLevelBand(ctx context.Context, planID int64, l BalanceLevel) error {
+	b := l.Band
+	_, err := db.pool.Exec(ctx, `
+		INSERT INTO plan_level (plan_id, level, name, min_persons, max_persons, min_households, max_households, target_persons)
+		VALUES (@plan, @level, @name, NULLIF(@min_p, 0), NULLIF(@max_p, 0), NULLIF(@min_h, 0), NULLIF(@max_h, 0), NULLIF(@target, 0))
+		ON CONFLICT (plan_id, level) DO UPDATE SET name = excluded.name,
+			min_persons = excluded.min_persons, max_persons = excluded.max_persons,
+			min_households = excluded.min_households, max_households = excluded.max_households,
+			target_persons = excluded.target_persons`,
+		pgx.NamedArgs{"plan": planID, "level": l.Level.Level, "name": l.Name,
+			"min_p": b.MinPersons, "max_p": b.MaxPersons, "min_h": b.MinHouseholds, "max_h": b.MaxHouseholds,
+			"target": l.TargetPersons})
+	return pgError(err, fmt.Sprintf("level %d", l.Level.Level))
+}
+
+// SetPolygonUnits sets how the plan's balance audit shares polygon units
+// among grids (PolygonUnitsAreaShare or PolygonUnitsInteriorPoint).
+func (db *DB) SetPolygonUnits(ctx context.Context, planID int64, rule string) error {
+	if rule != PolygonUnitsAreaShare && rule != PolygonUnitsInteriorPoint {
+		return domain.Errorf(domain.ErrInvalid, "polygon units rule %q: want %s or %s", rule, PolygonUnitsAreaShare, PolygonUnitsInteriorPoint)
+	}
+	_, err := db.pool.Exec(ctx, `INSERT INTO plan_balance (plan_id, polygon_units) VALUES (@plan, @rule)
+		ON CONFLICT (plan_id) DO UPDATE SET polygon_units = excluded.polygon_units`,
+		pgx.NamedArgs{"plan": planID, "rule": rule})
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23503" { // foreign_key_violation
+		return domain.Errorf(domain.ErrNotFound, "plan %d does not exist", planID)
+	}
+	return err
+}
+
+// NaiveGridPersons is the reference the balance audit is judged and
+// timed against: a plain PostGIS spatial join of units and grids, grouped
+// by grid. A unit on the boundary of two grids counts in both, and a
+// polygon unit counts wholly in every grid it touches.
+func (db *DB) NaiveGridPersons(ctx context.Context, planID int64) (map[string]int64, error) {
+	out := make(map[string]int64)
+	err := balanceRows(ctx, db.pool, `
+		SELECT g.code, sum(u.persons)
+		  FROM grid g JOIN unit u ON u.plan_id = g.plan_id AND ST_Intersects(g.geom_m, u.geom_m)
+		 WHERE g.plan_id = @plan GROUP BY g.code`, pgx.NamedArgs{"plan": planID}, func(r pgx.Rows) error {
+		var code string
+		var n int64
+		if err := r.Scan(&code, &n); err != nil {
+			return err
+		}
+		out[code] = n
+		return nil
+	})
+	return out, err
+}

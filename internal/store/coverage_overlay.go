@@ -1,0 +1,183 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+)
+
+// CoverageWindow is one small place where the coverage audit needs exact
+// overlay: a box round unmatched edges, the parent (an index into the
+// parents passed along, or -1 for none) and the tiles that reach the box.
+type CoverageWindow struct {
+	Box    orb.Bound
+	Parent int
+	Tiles  []orb.MultiPolygon
+	Mask   []orb.MultiPolygon // allowed-gap polygons near the box (they may overlap)
+	// SpillOnly asks only for tile ground outside the parent.
+	SpillOnly bool
+}
+
+// CoveragePiece is one connected polygon of a defect a window held.
+type CoveragePiece struct {
+	Window int
+	Kind   string // gap, outside_parent, overlap; error when the overlay failed (Message says why)
+	I, J   int    // tiles (indexes into the window's Tiles): the spilling one, the overlapping pair; -1 if none
+	Near   []int  // for a gap, the tiles within the noise distance of it
+	AreaM2 float64
+	// WidthM is how thick the piece is: the larger of its maximum inscribed
+	// circle's diameter and its mean width 2·area/perimeter (exact for long
+	// thin slivers, where the circle's default tolerance is too coarse).
+	WidthM   float64
+	Geometry orb.Geometry // WGS84
+	Message  string
+}
+
+// CoverageWindows computes the exact defects of each window with PostGIS
+// (gridplan_coverage_window, migration 002), in metric CRS srid, in one
+// round trip. Pieces thinner than noise are floating-point noise and left
+// out. Windows are small and few: the audit sends only the places where
+// edges failed to match.
+func (db *DB) CoverageWindows(ctx context.Context, srid int, noise float64, parents []orb.MultiPolygon, windows []CoverageWindow) ([]CoveragePiece, error) {
+	if len(windows) == 0 {
+		return nil, nil
+	}
+	enc := func(g orb.Geometry) ([]byte, error) {
+		if g == nil {
+			return nil, nil
+		}
+		return encodeEWKB(g, srid)
+	}
+	parentWKB := make([][]byte, len(parents))
+	for i, p := range parents {
+		var err error
+		if parentWKB[i], err = enc(p); err != nil {
+			return nil, fmt.Errorf("parent %d: %w", i, err)
+		}
+	}
+	n := len(windows)
+	boxes, tiles, masks := make([][]byte, n), make([][]byte, n), make([][]byte, n)
+	parentIdx, spill := make([]int32, n), make([]bool, n)
+	for i, w := range windows {
+		var err error
+		if boxes[i], err = enc(w.Box.ToPolygon()); err != nil {
+			return nil, err
+		}
+		coll := make(orb.Collection, len(w.Tiles))
+		for k, t := range w.Tiles {
+			coll[k] = t
+		}
+		if tiles[i], err = enc(coll); err != nil {
+			return nil, fmt.Errorf("window %d tiles: %w", i, err)
+		}
+		if len(w.Mask) > 0 {
+			mask := make(orb.Collection, len(w.Mask))
+			for k, m := range w.Mask {
+				mask[k] = m
+			}
+			if masks[i], err = enc(mask); err != nil {
+				return nil, fmt.Errorf("window %d mask: %w", i, err)
+			}
+		}
+		parentIdx[i] = int32(w.Parent + 1) // SQL arrays count from 1; 0 is none
+		spill[i] = w.SpillOnly
+	}
+	rows, err := db.pool.Query(ctx, `
+		SELECT w.n::int - 1, r.kind, coalesce(r.i - 1, -1), coalesce(r.j - 1, -1), r.grids, coalesce(r.message, ''),
+		       a.area, a.width, ST_AsEWKB(ST_Transform(r.geom, 4326))
+		  FROM unnest(@boxes::bytea[], @tiles::bytea[], @masks::bytea[], @parent::int[], @spill::bool[])
+		       WITH ORDINALITY AS w(box, tiles, mask, parent, spill, n)
+		 CROSS JOIN LATERAL gridplan_coverage_window(ST_GeomFromEWKB(w.box),
+		       ST_GeomFromEWKB((@parents::bytea[])[nullif(w.parent, 0)]),
+		       ST_GeomFromEWKB(w.tiles), ST_GeomFromEWKB(w.mask), @noise, w.spill) r
+		 CROSS JOIN LATERAL (SELECT ST_Area(r.geom) AS area,
+		       CASE WHEN r.kind = 'error' THEN 0 ELSE
+		            greatest(2 * ST_Area(r.geom) / nullif(ST_Perimeter(r.geom), 0),
+		                     2 * (ST_MaximumInscribedCircle(r.geom)).radius) END AS width) a
+		 WHERE r.kind = 'error' OR (a.area > 0 AND a.width >= @noise)
+		 ORDER BY 1, 2, 3, 4`,
+		pgx.NamedArgs{"boxes": boxes, "tiles": tiles, "masks": masks, "parent": parentIdx, "spill": spill,
+			"parents": parentWKB, "noise": noise})
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (CoveragePiece, error) {
+		var p CoveragePiece
+		var near []int32
+		var wkb []byte
+		var width *float64
+		if err := r.Scan(&p.Window, &p.Kind, &p.I, &p.J, &near, &p.Message, &p.AreaM2, &width, &wkb); err != nil {
+			return p, err
+		}
+		for _, k := range near {
+			p.Near = append(p.Near, int(k)-1)
+		}
+		if width != nil {
+			p.WidthM = *width
+		}
+		var err error
+		p.Geometry, err = decodeEWKB(wkb)
+		return p, err
+	})
+}
+
+// NaiveCoverage is what the naive SQL coverage audit finds: the reference
+// gridplan's audit is measured against.
+type NaiveCoverage struct {
+	Differences int     // non-empty ST_Difference(parent, ST_Union(children)) results
+	GapArea     float64 // their total area, m²
+	Pairs       int     // touching sibling pairs intersected
+	Overlaps    int     // of which with a non-empty intersection
+	OverlapArea float64
+	Invalid     int
+}
+
+// NaiveCoverage runs the straightforward SQL coverage audit of a plan: per
+// parent (the plan boundary for level 1) ST_Difference(parent,
+// ST_Union(children)), ST_Intersection of every touching pair of siblings,
+// and ST_IsValid of every grid. It is the benchmark's reference.
+func (db *DB) NaiveCoverage(ctx context.Context, planID int64) (NaiveCoverage, error) {
+	var n NaiveCoverage
+	args := pgx.NamedArgs{"plan": planID}
+	// Children of a parent: base grids and carve-out special grids; an
+	// overlay special grid's own children tile it.
+	err := db.pool.QueryRow(ctx, `
+		WITH tiling AS (
+			SELECT c.code, c.parent_code, c.level, c.geom_m FROM grid c
+			  LEFT JOIN grid p ON p.plan_id = c.plan_id AND p.code = c.parent_code
+			 WHERE c.plan_id = @plan
+			   AND (c.kind = 'base' OR c.mode = 'carve_out' OR p.mode = 'overlay')),
+		diff AS (
+			SELECT ST_Difference(p.geom_m, ST_Union(c.geom_m)) AS d
+			  FROM grid p JOIN tiling c ON c.parent_code = p.code
+			 WHERE p.plan_id = @plan GROUP BY p.id
+			UNION ALL
+			SELECT ST_Difference(ST_Transform(pl.boundary, pl.srid), ST_Union(c.geom_m))
+			  FROM plan pl JOIN tiling c ON c.parent_code IS NULL AND c.level = 1
+			 WHERE pl.id = @plan AND pl.boundary IS NOT NULL GROUP BY pl.id)
+		SELECT count(*) FILTER (WHERE NOT ST_IsEmpty(d)), coalesce(sum(ST_Area(d)), 0) FROM diff`, args).
+		Scan(&n.Differences, &n.GapArea)
+	if err != nil {
+		return n, err
+	}
+	err = db.pool.QueryRow(ctx, `
+		WITH tiling AS (
+			SELECT c.id, c.parent_code, c.level, c.geom_m FROM grid c
+			  LEFT JOIN grid p ON p.plan_id = c.plan_id AND p.code = c.parent_code
+			 WHERE c.plan_id = @plan
+			   AND (c.kind = 'base' OR c.mode = 'carve_out' OR p.mode = 'overlay')),
+		pairs AS (
+			SELECT ST_Intersection(a.geom_m, b.geom_m) AS i
+			  FROM tiling a JOIN tiling b ON a.parent_code IS NOT DISTINCT FROM b.parent_code
+			   AND a.level = b.level AND a.id < b.id AND ST_Intersects(a.geom_m, b.geom_m))
+		SELECT count(*), count(*) FILTER (WHERE ST_Area(i) > 0), coalesce(sum(ST_Area(i)), 0) FROM pairs`, args).
+		Scan(&n.Pairs, &n.Overlaps, &n.OverlapArea)
+	if err != nil {
+		return n, err
+	}
+	err = db.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE NOT ST_IsValid(geom_m)) FROM grid WHERE plan_id = @plan`, args).
+		Scan(&n.Invalid)
+	return n, err
+}

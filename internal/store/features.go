@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"github.com/gridplan/gridplan/internal/domain"
+)
+
+// This file serves the OGC API - Features layers: one page of a layer in id
+// order (keyset paging: "ids greater than After"), exact counts, and the
+// plan's data stamp that ETags and response caches key on.
+
+// querier is what both the pool and a transaction offer.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Features reads feature layers, either straight from the pool or inside
+// one read-only snapshot (see DB.Snapshot).
+type Features struct{ q querier }
+
+// Features reads from the pool, each call on its own snapshot.
+func (db *DB) Features() *Features { return &Features{q: db.pool} }
+
+// Snapshot runs fn with a reader whose every query sees the same snapshot
+// (REPEATABLE READ, read only), so that a page, its count and the data
+// stamp the response is cached under all agree.
+func (db *DB) Snapshot(ctx context.Context, fn func(*Features) error) error {
+	return pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		func(tx pgx.Tx) error { return fn(&Features{q: tx}) })
+}
+
+// Stamp identifies the state of a plan's data: Version changes with grids,
+// units, facilities and the network, AuditVersion with findings and
+// computed grid statistics.
+type Stamp struct {
+	PlanID       int64
+	Version      int64
+	AuditVersion int64
+	// HasLevel tells whether the level asked for exists (see Stamp).
+	HasLevel bool
+}
+
+// Stamp returns the data stamp of the plan named name. With level > 0 it
+// also tells whether the plan defines that grid level or has grids on it.
+func (f *Features) Stamp(ctx context.Context, name string, level int) (Stamp, error) {
+	var s Stamp
+	err := f.q.QueryRow(ctx, `SELECT p.id, p.version, p.audit_version,
+		       @level > 0 AND (EXISTS (SELECT 1 FROM plan_level WHERE plan_id = p.id AND level = @level)
+		                    OR EXISTS (SELECT 1 FROM grid WHERE plan_id = p.id AND level = @level))
+		  FROM plan p WHERE p.name = @name`,
+		pgx.NamedArgs{"name": name, "level": level}).Scan(&s.PlanID, &s.Version, &s.AuditVersion, &s.HasLevel)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s, domain.Errorf(domain.ErrNotFound, "plan %q does not exist", name)
+	}
+	return s, err
+}
+
+// Layer names a feature layer of a plan.
+type Layer int
+
+// The layers of a plan.
+const (
+	LayerGrids Layer = iota
+	LayerUnits
+	LayerFacilities
+	LayerFindings
+)
+
+// FeatureQuery selects features of one layer of a plan. Zero values select
+// everything.
+type FeatureQuery struct {
+	PlanID int64
+	Layer  Layer
+	Level  int   // grids: the level (0: all)
+	ID     int64 // one feature by id
+	After  int64 // keyset: only ids greater than After
+	Limit  int   // at most this many (0: no limit)
+	// BBox, in WGS84, keeps features whose geometry intersects it.
+	BBox *orb.Bound
+	// Property filters (exact match). Grids: Parent, Kind, Category;
+	// facilities: Type; findings: Parent, Kind, Severity, Check.
+	Parent, Kind, Category, Type, Severity, Check string
+}
+
+// layerSQL is the fixed SQL of each layer: the columns read, the table
+// (aliased t), and the filterable columns by FeatureQuery field.
+type layerSQL struct {
+	columns, from string
+	filters       map[string]string // FeatureQuery field → column
+}
+
+var layers = map[Layer]layerSQL{
+	LayerGrids: {
+		columns: `t.id, t.code, t.name, t.level, coalesce(t.parent_code, ''), t.kind, t.category, coalesce(t.mode, ''),
+			t.properties, ST_AsEWKB(t.geom), s.persons, s.households, s.deviation_pct, s.band`,
+		from:    ` FROM grid t LEFT JOIN grid_stats s ON s.plan_id = t.plan_id AND s.code = t.code`,
+		filters: map[string]string{"parent": "t.parent_code", "kind": "t.kind", "category": "t.category"},
+	},
+	LayerUnits: {
+		columns: `t.id, t.name, t.persons, t.households, t.properties, ST_AsEWKB(t.geom)`,
+		from:    ` FROM unit t`,
+	},
+	LayerFacilities: {
+		columns: `t.id, t.type, t.name, t.properties, ST_AsEWKB(t.geom)`,
+		from:    ` FROM facility t`,
+		filters: map[string]string{"type": "t.type"},
+	},
+	LayerFindings: {
+		columns: `t.id, t.check_name, t.kind, t.severity, coalesce(t.level, 0), coalesce(t.parent_code, ''),
+			t.grids, coalesce(t.area_m2, 0), coalesce(t.width_m, 0), t.reason, ST_AsEWKB(t.geom)`,
+		from: ` FROM finding t`,
+		filters: map[string]string{"parent": "t.parent_code", "kind": "t.kind", "severity": "t.severity",
+			"check": "t.check_name"},
+	},
+}
+
+// where builds the WHERE clause of q from fixed fragments; values are
+// always arguments. withKeyset adds the paging condition.
+func (q FeatureQuery) where(withKeyset bool) (string, pgx.NamedArgs) {
+	conds := []string{"t.plan_id = @plan"}
+	args := pgx.NamedArgs{"plan": q.PlanID}
+	if q.Layer == LayerGrids && q.Level > 0 {
+		conds = append(conds, "t.level = @level")
+		args["level"] = q.Level
+	}
+	if q.ID != 0 {
+		conds = append(conds, "t.id = @id")
+		args["id"] = q.ID
+	}
+	if withKeyset && q.After != 0 {
+		conds = append(conds, "t.id > @after")
+		args["after"] = q.After
+	}
+	if q.BBox != nil {
+		conds = append(conds, "t.geom && ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4326)",
+			"ST_Intersects(t.geom, ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4326))")
+		args["minx"], args["miny"], args["maxx"], args["maxy"] = q.BBox.Min[0], q.BBox.Min[1], q.BBox.Max[0], q.BBox.Max[1]
+	}
+	filters := layers[q.Layer].filters
+	for _, f := range []struct{ name, value string }{
+		{"parent", q.Parent}, {"kind", q.Kind}, {"category", q.Category},
+		{"type", q.Type}, {"severity", q.Severity}, {"check", q.Check},
+	} {
+		if f.value == "" {
+			continue
+		}
+		col, ok := filters[f.name]
+		if !ok {
+			conds = append(conds, "false") // the layer has no such property: nothing matches
+			continue
+		}
+		conds = append(conds, col+" = @f_"+f.name)
+		args["f_"+f.name] = f.value
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// Count returns how many features match q, ignoring its paging.
+func (f *Features) Count(ctx context.Context, q FeatureQuery) (int, error) {
+	where, args := q.where(false)
+	var n int
+	err := f.q.QueryRow(ctx, `SELECT count(*)`+layers[q.Layer].from+where, args).Scan(&n)
+	return n, pgError(err, "count")
+}
+
+// Each streams the features matching q in id order to fn, as domain.Grid,
+// domain.Unit, domain.Facility or domain.Finding values by layer. fn's error
+// stops the stream.
+func (f *Features) Each(ctx context.Context, q FeatureQuery, fn func(any) error) error {
+	l := layers[q.Layer]
+	where, args := q.where(true)
+	sql := `SELECT ` + l.columns + l.from + where + ` ORDER BY t.id`
+	if q.Limit > 0 {
+		sql += ` LIMIT @limit`
+		args["limit"] = q.Limit
+	}
+	rows, err := f.q.Query(ctx, sql, args)
+	if err != nil {
+		return pgError(err, "features")
+	}
+	defer rows.Close()
+	scan := scanners[q.Layer]
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	return pgError(rows.Err(), "features")
+}
+
+var scanners = map[Layer]func(pgx.Row) (any, error){
+	LayerGrids: func(r pgx.Row) (any, error) { return scanGrid(r) },
+	LayerUnits: func(r pgx.Row) (any, error) {
+		var u domain.Unit
+		var wkb []byte
+		if err := r.Scan(&u.ID, &u.Name, &u.Persons, &u.Households, &u.Properties, &wkb); err != nil {
+			return u, err
+		}
+		var err error
+		u.Geometry, err = decodeEWKB(wkb)
+		return u, err
+	},
+	LayerFacilities: func(r pgx.Row) (any, error) {
+		var fa domain.Facility
+		var wkb []byte
+		if err := r.Scan(&fa.ID, &fa.Type, &fa.Name, &fa.Properties, &wkb); err != nil {
+			return fa, err
+		}
+		g, err := decodeEWKB(wkb)
+		fa.Geometry, _ = g.(orb.Point)
+		return fa, err
+	},
+	LayerFindings: func(r pgx.Row) (any, error) {
+		var fi domain.Finding
+		var wkb []byte
+		if err := r.Scan(&fi.ID, &fi.Check, &fi.Kind, &fi.Severity, &fi.Level, &fi.Parent, &fi.Grids,
+			&fi.AreaM2, &fi.WidthM, &fi.Reason, &wkb); err != nil {
+			return fi, err
+		}
+		var err error
+		if wkb != nil {
+			fi.Geometry, err = decodeEWKB(wkb)
+		}
+		return fi, err
+	},
+}
+
+// LayerExtent is the WGS84 bounding box of one layer of a plan; Level is 0
+// for layers other than grids.
+type LayerExtent struct {
+	Layer Layer
+	Level int
+	Bound orb.Bound
+}
+
+// Extents returns the bounding box of every non-empty layer of a plan, grid
+// levels apiece.
+func (f *Features) Extents(ctx context.Context, planID int64) ([]LayerExtent, error) {
+	rows, err := f.q.Query(ctx, `
+		SELECT 0 AS layer, level, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+		  FROM (SELECT level, ST_Extent(geom) AS e FROM grid WHERE plan_id = @plan GROUP BY level) g
+		UNION ALL SELECT 1, 0, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+		  FROM (SELECT ST_Extent(geom) AS e FROM unit WHERE plan_id = @plan) u WHERE e IS NOT NULL
+		UNION ALL SELECT 2, 0, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+		  FROM (SELECT ST_Extent(geom) AS e FROM facility WHERE plan_id = @plan) f WHERE e IS NOT NULL
+		UNION ALL SELECT 3, 0, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+		  FROM (SELECT ST_Extent(geom) AS e FROM finding WHERE plan_id = @plan) x WHERE e IS NOT NULL`,
+		pgx.NamedArgs{"plan": planID})
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (LayerExtent, error) {
+		var e LayerExtent
+		err := r.Scan(&e.Layer, &e.Level, &e.Bound.Min[0], &e.Bound.Min[1], &e.Bound.Max[0], &e.Bound.Max[1])
+		return e, err
+	})
+}

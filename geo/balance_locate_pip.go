@@ -41,6 +41,13 @@ const (
 
 func pipPrepare(mp orb.MultiPolygon) *pipPolygon {
 	p := &pipPolygon{bound: mp.Bound()}
+	n := 0
+	for _, poly := range mp {
+		for _, ring := range poly {
+			n += len(ring)
+		}
+	}
+	p.edges = make([]pipEdge, 0, n)
 	for _, poly := range mp {
 		for _, ring := range poly {
 			for i := 0; i+1 < len(ring); i++ {
@@ -55,7 +62,7 @@ func pipPrepare(mp orb.MultiPolygon) *pipPolygon {
 	if len(p.edges) < pipSlabMin || !(p.bound.Max[1] > p.bound.Min[1]) {
 		return p
 	}
-	n := len(p.edges) / slabEdgesPerSlab
+	n = len(p.edges) / slabEdgesPerSlab
 	p.nslab, p.h = n, (p.bound.Max[1]-p.bound.Min[1])/float64(n)
 	counts := make([]int32, n+1)
 	for _, e := range p.edges {

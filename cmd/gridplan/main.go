@@ -40,7 +40,7 @@ func commands() []command {
 	return []command{
 		{"serve", "serve [--addr 127.0.0.1:8080] [--demo]", "serve the HTTP API and the web map", runServe},
 		{"demo", "demo [--plan demo] [--seed 1] [--scale 1] [--replace]", "load the synthetic Erqi-like demo district", runDemo},
-		{"plan", "plan create NAME [--crs EPSG:4547] [--boundary FILE.geojson] [--title T] | plan list | plan delete NAME", "manage plans", runPlan},
+		{"plan", "plan create NAME [--crs EPSG:4547] [--boundary FILE.geojson] [--title T] | plan list | plan delete NAME | plan level NAME N [--min-persons N --max-persons N --min-households N --max-households N --target-persons N --name S] | plan balance NAME [--polygon-units area_share|interior_point]", "manage plans, their levels' bands and balance settings", runPlan},
 		{"import", "import grids|units|facilities NAME FILE.geojson [field flags] | import osm NAME FILE.osm.pbf [--facilities]", "import GeoJSON or an OSM extract into a plan", runImport},
 		{"rule", "rule add NAME --facility-type T --minutes M [--speed-m-per-min 80] [--target-pct 85] | rule list NAME | rule remove NAME --facility-type T --minutes M", "manage a plan's service-circle rules", runRule},
 		{"audit", "audit NAME [--checks coverage,balance,circles] [--format json|text]", "audit a plan; exit 1 when errors are found", runAudit},

@@ -16,7 +16,7 @@ import (
 
 func runPlan(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return usageError{"plan needs a subcommand: create, list or delete"}
+		return usageError{"plan needs a subcommand: create, list, delete, level or balance"}
 	}
 	switch args[0] {
 	case "create":
@@ -25,8 +25,12 @@ func runPlan(ctx context.Context, e *env, args []string) error {
 		return runPlanList(ctx, e, args[1:])
 	case "delete":
 		return runPlanDelete(ctx, e, args[1:])
+	case "level":
+		return runPlanLevel(ctx, e, args[1:])
+	case "balance":
+		return runPlanBalance(ctx, e, args[1:])
 	}
-	return usageError{fmt.Sprintf("unknown plan subcommand %q: want create, list or delete", args[0])}
+	return usageError{fmt.Sprintf("unknown plan subcommand %q: want create, list, delete, level or balance", args[0])}
 }
 
 func runPlanCreate(ctx context.Context, e *env, args []string) error {

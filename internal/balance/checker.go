@@ -2,6 +2,7 @@ package balance
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -99,11 +100,22 @@ func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, e
 	}
 	if m := ps.m; m == nil || m.version != s.Version || m.epoch != s.UnitsEpoch || m.rule != s.PolygonUnits {
 		start := time.Now()
-		if ps.m, err = load(ctx, c.db, plan); err != nil {
+		// What the last audit stored is read beside the counting, on a
+		// connection of its own: the next write is only the difference.
+		var stored *written
+		var storedErr error
+		var wg sync.WaitGroup
+		wg.Go(func() { stored, storedErr = readWritten(ctx, c.db, plan.ID) })
+		ps.m, err = load(ctx, c.db, plan)
+		wg.Wait()
+		if err == nil {
+			err = storedErr
+		}
+		if err != nil {
 			ps.m = nil
 			return nil, err
 		}
-		ps.written, ps.section = nil, nil
+		ps.written, ps.section = stored, nil
 		c.mu.Lock()
 		c.loads++
 		c.mu.Unlock()
@@ -186,9 +198,16 @@ func (c *Checker) Settings(plan domain.Plan) map[string]any {
 			levels = append(levels, store.BalanceLevel{Level: l})
 		}
 	}
+	bands := make([]string, len(levels))
+	for i, l := range levels {
+		bands[i] = fmt.Sprintf("%d %s: %s", l.Level.Level, l.Name, BandText(l.Band))
+		if l.TargetPersons > 0 {
+			bands[i] += fmt.Sprintf(", target %d persons", l.TargetPersons)
+		}
+	}
 	return map[string]any{
 		"balance_polygon_units":   rule,
-		"balance_levels":          levels,
+		"balance_bands":           bands,
 		"balance_ideal":           "target_persons of the level where set, else the mean persons of the grids of the same kind under the same parent",
 		"balance_adjacency_tol_m": tol,
 		"balance_boundary_units":  "a unit on a boundary shared by grids of one level counts in the grid with the smallest code",

@@ -31,8 +31,8 @@ func classify(b domain.Band, persons, households float64) string {
 	return Within
 }
 
-// bandText describes a band for messages, e.g. "20–50 households".
-func bandText(b domain.Band) string {
+// BandText describes a band for people, e.g. "20–50 households".
+func BandText(b domain.Band) string {
 	part := func(lo, hi int, what string) string {
 		switch {
 		case lo > 0 && hi > 0:

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/gridplan/gridplan/internal/domain"
@@ -68,11 +69,10 @@ func (m *model) unassignedRows(ctx context.Context, db *store.DB, places map[int
 	return rows, nil
 }
 
-// findings are the balance findings, keyed so that an edit rewrites only
-// those that changed: "grid:CODE" for out-of-band base grids and
-// "unit:ID" for unassigned population.
-func (m *model) findings(unassigned []UnassignedRow) map[string]domain.Finding {
-	out := map[string]domain.Finding{}
+// findings are the balance findings: unassigned population first (most
+// persons first), then out-of-band base grids by level and code.
+func (m *model) findings(unassigned []UnassignedRow) []domain.Finding {
+	var out []domain.Finding
 	for _, r := range unassigned {
 		sev := domain.SeverityError
 		if r.Persons == 0 {
@@ -87,14 +87,21 @@ func (m *model) findings(unassigned []UnassignedRow) map[string]domain.Finding {
 			name = fmt.Sprintf(" %q", r.Name)
 		}
 		f := domain.Finding{Check: "balance", Kind: KindUnassigned, Severity: sev, Level: r.Levels[0],
-			Reason: fmt.Sprintf("unit %d%s: %d persons, %d households in no grid of level %s",
-				r.Unit, name, r.Persons, r.Households, strings.Join(levels, ", "))}
+			Reason: fmt.Sprintf("unit %d%s: %d persons, %d households in no grid of level %s%s",
+				r.Unit, name, r.Persons, r.Households, strings.Join(levels, ", "), at(r))}
 		if r.Location != nil {
 			f.Geometry = r.Location.Geometry()
 		}
-		out[fmt.Sprintf("unit:%d", r.Unit)] = f
+		out = append(out, f)
 	}
-	for _, g := range m.grids {
+	grids := slices.Clone(m.grids)
+	slices.SortFunc(grids, func(a, b *grid) int {
+		if a == nil || b == nil {
+			return cmp.Compare(boolRank(a == nil), boolRank(b == nil))
+		}
+		return cmp.Or(cmp.Compare(a.Level, b.Level), cmp.Compare(a.Code, b.Code))
+	})
+	for _, g := range grids {
 		if g == nil || g.Kind != domain.KindBase || g.band == Within {
 			continue
 		}
@@ -104,44 +111,65 @@ func (m *model) findings(unassigned []UnassignedRow) map[string]domain.Finding {
 			kind = KindOverBand
 			remedy = fmt.Sprintf("split into %d", splitParts(l.Band, g.persons, g.households))
 		}
-		out["grid:"+g.Code] = domain.Finding{Check: "balance", Kind: kind, Severity: domain.SeverityWarning,
+		out = append(out, domain.Finding{Check: "balance", Kind: kind, Severity: domain.SeverityWarning,
 			Level: g.Level, Parent: g.Parent, Grids: []string{g.Code},
 			Reason: fmt.Sprintf("%s %s (level %d): %d persons, %d households, %s the band of %s (%+.1f%% from ideal); %s",
-				l.Name, g.Code, g.Level, g.persons, g.households, g.band, bandText(l.Band), g.deviation, remedy)}
+				l.Name, g.Code, g.Level, g.persons, g.households, g.band, BandText(l.Band), g.deviation, remedy)})
 	}
 	return out
 }
 
-// written is what the database holds of a plan's balance results, so an
-// edit rewrites only what changed.
-type written struct {
-	stats    map[string]domain.GridStats
-	findings map[string]domain.Finding
+// at says where an unassigned unit is, in WGS84 degrees.
+func at(r UnassignedRow) string {
+	if r.Location == nil {
+		return ""
+	}
+	p, _ := r.Location.Coordinates.(orb.Point)
+	return fmt.Sprintf(", at %.6f, %.6f", p[0], p[1])
 }
 
-// persist writes grid_stats rows and findings: everything when nothing is
-// known to be written, else only the changes.
-func (m *model) persist(ctx context.Context, db *store.DB, w *written, findings map[string]domain.Finding) (*written, error) {
-	stats := map[string]domain.GridStats{}
+// written is what the database holds of a plan's balance results, so that
+// only changes are written: after an edit, and on a cold start when the
+// stored results are still right.
+type written struct {
+	stats    map[string]domain.GridStats
+	findings map[string]bool // findingKey of each stored finding
+}
+
+// findingKey identifies a finding by everything stored about it but its
+// geometry, which follows from the grid or is spelled out in the reason.
+func findingKey(f domain.Finding) string {
+	return strings.Join([]string{f.Kind, f.Severity, fmt.Sprint(f.Level), f.Parent, strings.Join(f.Grids, ","), f.Reason}, "\x00")
+}
+
+// readWritten reads what the database holds of the plan's balance results.
+func readWritten(ctx context.Context, db *store.DB, planID int64) (*written, error) {
+	stats, stored, err := db.BalanceWritten(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	w := &written{stats: stats, findings: make(map[string]bool, len(stored))}
+	for _, f := range stored {
+		w.findings[findingKey(f)] = true
+	}
+	return w, nil
+}
+
+// persist writes what changed of grid_stats and the balance findings
+// since w (read from the database when nil).
+func (m *model) persist(ctx context.Context, db *store.DB, w *written, findings []domain.Finding) (*written, error) {
+	if w == nil {
+		var err error
+		if w, err = readWritten(ctx, db, m.planID); err != nil {
+			return nil, err
+		}
+	}
+	stats := make(map[string]domain.GridStats, len(m.grids))
 	for _, g := range m.grids {
 		if g != nil {
 			stats[g.Code] = g.stat()
 		}
 	}
-	if w == nil {
-		rows := make([]store.GridStat, 0, len(stats))
-		for code, s := range stats {
-			rows = append(rows, store.GridStat{Code: code, GridStats: s})
-		}
-		if err := db.WriteGridStats(ctx, m.planID, true, rows, nil); err != nil {
-			return nil, err
-		}
-		if err := db.ReplaceFindingsIn(ctx, m.planID, "balance", store.FindingScope{All: true}, sortedFindings(findings, nil)); err != nil {
-			return nil, err
-		}
-		return &written{stats: stats, findings: findings}, nil
-	}
-
 	var rows []store.GridStat
 	var removed []string
 	for code, s := range stats {
@@ -155,55 +183,64 @@ func (m *model) persist(ctx context.Context, db *store.DB, w *written, findings 
 		}
 	}
 	if len(rows) > 0 || len(removed) > 0 {
-		if err := db.WriteGridStats(ctx, m.planID, false, rows, removed); err != nil {
+		// Rewriting all rows is cheaper than upserting most of them.
+		all := len(rows) > len(stats)/2
+		if all {
+			rows = rows[:0]
+			for code, s := range stats {
+				rows = append(rows, store.GridStat{Code: code, GridStats: s})
+			}
+		}
+		if err := db.WriteGridStats(ctx, m.planID, all, rows, removed); err != nil {
 			return nil, err
 		}
 	}
+
+	keys := make(map[string]bool, len(findings))
 	var scope store.FindingScope
-	changed := func(k string) bool {
-		a, okA := w.findings[k]
-		b, okB := findings[k]
-		return okA != okB || a.Reason != b.Reason || a.Kind != b.Kind || a.Severity != b.Severity || a.Parent != b.Parent
+	changed := func(kind string, grids []string) {
+		if kind == KindUnassigned {
+			scope.Kinds = []string{KindUnassigned}
+		} else {
+			scope.Grids = append(scope.Grids, grids...)
+		}
 	}
-	for _, set := range []map[string]domain.Finding{w.findings, findings} {
-		for k := range set {
-			switch {
-			case !changed(k):
-			case strings.HasPrefix(k, "grid:"):
-				if code := strings.TrimPrefix(k, "grid:"); !slices.Contains(scope.Grids, code) {
-					scope.Grids = append(scope.Grids, code)
-				}
-			default:
-				scope.Kinds = []string{KindUnassigned}
-			}
+	byKey := map[string]domain.Finding{}
+	for _, f := range findings {
+		k := findingKey(f)
+		keys[k], byKey[k] = true, f
+		if !w.findings[k] {
+			changed(f.Kind, f.Grids)
+		}
+	}
+	for k := range w.findings {
+		if !keys[k] {
+			kind, _, _ := strings.Cut(k, "\x00")
+			parts := strings.Split(k, "\x00")
+			changed(kind, strings.Split(parts[4], ","))
 		}
 	}
 	if len(scope.Grids) > 0 || len(scope.Kinds) > 0 {
-		if err := db.ReplaceFindingsIn(ctx, m.planID, "balance", scope, sortedFindings(findings, &scope)); err != nil {
+		if len(scope.Grids) > len(findings)/2 {
+			scope = store.FindingScope{All: true}
+		}
+		if err := db.ReplaceFindingsIn(ctx, m.planID, "balance", scope, inScope(findings, scope)); err != nil {
 			return nil, err
 		}
 	}
-	return &written{stats: stats, findings: findings}, nil
+	return &written{stats: stats, findings: keys}, nil
 }
 
-// sortedFindings lists the findings within scope (all when nil):
-// unassigned population first, then grids by level and code.
-func sortedFindings(all map[string]domain.Finding, scope *store.FindingScope) []domain.Finding {
-	keys := make([]string, 0, len(all))
-	for k, f := range all {
-		if scope != nil && !slices.Contains(scope.Kinds, f.Kind) && !(len(f.Grids) == 1 && slices.Contains(scope.Grids, f.Grids[0])) {
-			continue
-		}
-		keys = append(keys, k)
+// inScope keeps the findings a scoped write replaces.
+func inScope(findings []domain.Finding, scope store.FindingScope) []domain.Finding {
+	if scope.All {
+		return findings
 	}
-	slices.SortFunc(keys, func(a, b string) int {
-		fa, fb := all[a], all[b]
-		return cmp.Or(cmp.Compare(boolRank(fa.Kind != KindUnassigned), boolRank(fb.Kind != KindUnassigned)),
-			cmp.Compare(fa.Level, fb.Level), cmp.Compare(a, b))
-	})
-	out := make([]domain.Finding, len(keys))
-	for i, k := range keys {
-		out[i] = all[k]
+	var out []domain.Finding
+	for _, f := range findings {
+		if slices.Contains(scope.Kinds, f.Kind) || (len(f.Grids) == 1 && slices.Contains(scope.Grids, f.Grids[0])) {
+			out = append(out, f)
+		}
 	}
 	return out
 }

@@ -9,7 +9,10 @@ import (
 
 // textTop is how many grids, suggestions and unassigned units the text
 // report lists per heading; the JSON report has them all.
-const textTop = 5
+const (
+	textTop     = 5
+	perLevelTop = 3
+)
 
 // WriteText writes the human summary: per level, the totals, the band and
 // how many grids miss it, then the worst grids and the best suggestions.
@@ -19,7 +22,7 @@ func (s *Section) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "  level\tname\tband\tgrids\tpersons\thouseholds\tmedian hh\tideal\tmin\tmax\tmax dev %\tunder\tover\tconserved\t")
 	for _, l := range s.Levels {
-		fmt.Fprintf(tw, "  %d\t%s\t%s\t%d\t%d\t%d\t%.0f\t%.0f\t%d\t%d\t%.1f\t%d\t%d\t%s\t\n", l.Level, l.Name, bandText(l.Band),
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%d\t%d\t%d\t%.0f\t%.0f\t%d\t%d\t%.1f\t%d\t%d\t%s\t\n", l.Level, l.Name, BandText(l.Band),
 			l.Grids, l.Persons, l.Households, l.MedianHouseholds, l.IdealPersons, l.MinPersons, l.MaxPersons,
 			l.MaxDeviationPct, l.Under, l.Over, yesNo(l.Conserved))
 	}
@@ -47,7 +50,7 @@ func (s *Section) WriteText(w io.Writer) error {
 	}
 
 	fmt.Fprintf(w, "Split candidates (over the band): %d\n", len(s.SplitCandidates))
-	for _, c := range top(s.SplitCandidates) {
+	for _, c := range topPerLevel(s.SplitCandidates, func(c Split) int { return c.Level }) {
 		note := ""
 		if !c.InBand {
 			note = " (parts would fall under the band)"
@@ -56,7 +59,7 @@ func (s *Section) WriteText(w io.Writer) error {
 			c.Level, c.Code, c.Persons, c.Households, c.Parts, c.HouseholdsPerPart, note)
 	}
 	fmt.Fprintf(w, "Merge candidates (adjacent siblings, one or both under the band, within it together): %d\n", len(s.MergeCandidates))
-	for _, c := range top(s.MergeCandidates) {
+	for _, c := range topPerLevel(s.MergeCandidates, func(c Merge) int { return c.Level }) {
 		fmt.Fprintf(w, "  level %d  %s + %s: %d persons, %d households, fit %.2f, shared boundary %.0f m\n",
 			c.Level, c.Grids[0], c.Grids[1], c.Persons, c.Households, c.Fit, c.SharedBoundaryM)
 	}
@@ -79,6 +82,19 @@ func (s *Section) WriteText(w io.Writer) error {
 }
 
 func top[T any](xs []T) []T { return xs[:min(len(xs), textTop)] }
+
+// topPerLevel keeps the first few of each level from a list sorted by level.
+func topPerLevel[T any](xs []T, level func(T) int) []T {
+	var out []T
+	n := map[int]int{}
+	for _, x := range xs {
+		if l := level(x); n[l] < perLevelTop {
+			n[l]++
+			out = append(out, x)
+		}
+	}
+	return out
+}
 
 func yesNo(b bool) string {
 	if b {

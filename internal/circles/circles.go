@@ -15,6 +15,7 @@ package circles
 
 import (
 	"context"
+	"encoding/json"
 	"runtime"
 	"sync"
 
@@ -158,10 +159,41 @@ func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, e
 		return nil, err
 	}
 	s := c.section(plan, results)
-	if err := c.db.ReplaceFindings(ctx, plan.ID, audit.Circles, blindSpotFindings(results)); err != nil {
-		return nil, err
+	// The findings follow from the plan's version and its rules; when this
+	// checker stored them for the same pair, they are still there as they
+	// were, and rewriting thousands of rows would only cost time.
+	rules := make([]domain.CircleRule, len(results))
+	for i, r := range results {
+		rules[i] = r.Rule
+	}
+	key, _ := json.Marshal(struct {
+		Version int64
+		Rules   []domain.CircleRule
+	}{plan.Version, rules})
+	m := results0Model(results)
+	c.mu.Lock()
+	stored := m != nil && m.findingsKey == string(key)
+	c.mu.Unlock()
+	if !stored {
+		if err := c.db.ReplaceFindings(ctx, plan.ID, audit.Circles, blindSpotFindings(results)); err != nil {
+			return nil, err
+		}
+		if m != nil {
+			c.mu.Lock()
+			m.findingsKey = string(key)
+			c.mu.Unlock()
+		}
 	}
 	return s, nil
+}
+
+// results0Model is the model the results were computed on; nil when there
+// are no rules.
+func results0Model(results []*Result) *model {
+	if len(results) == 0 {
+		return nil
+	}
+	return results[0].model
 }
 
 // Settings echoes the checker's parameters in the report.

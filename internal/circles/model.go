@@ -3,6 +3,8 @@ package circles
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/paulmach/orb"
 
@@ -28,10 +30,17 @@ type model struct {
 	snapper *geo.Snapper
 	nodeID  []int64
 	nodeLL  []orb.Point // WGS84
+	nodeXY  []orb.Point // metric
 	unitAt  []geo.Snap  // by unit
 	facAt   []geo.Snap  // by facility
+	// The units snapped to each link: linkUnits[linkStart[l]:linkStart[l+1]].
+	linkStart, linkUnits []int32
 
 	personsTotal, householdsTotal int64
+
+	// findingsKey says for which version and rules this checker last
+	// stored the blind-spot findings; guarded by Checker.mu.
+	findingsKey string
 }
 
 type gridMembers struct {
@@ -91,6 +100,10 @@ func (m *model) prepareNetwork(nodes []domain.Node, lonlat []orb.Point, edges []
 		m.nodeID[i] = n.ID
 	}
 	m.nodeLL = lonlat
+	m.nodeXY = make([]orb.Point, len(nodes))
+	for i, n := range nodes {
+		m.nodeXY[i] = n.Point
+	}
 	links := make([]geo.Link, len(edges))
 	lines := make([]orb.LineString, len(edges))
 	for i, e := range edges {
@@ -110,14 +123,38 @@ func (m *model) prepareNetwork(nodes []domain.Node, lonlat []orb.Point, edges []
 	m.snapper = geo.NewSnapper(lines)
 	m.unitAt = snapAll(m.snapper, m.units)
 	m.facAt = snapAll(m.snapper, m.facilities)
+	m.linkStart = make([]int32, len(links)+1)
+	for _, s := range m.unitAt {
+		m.linkStart[s.Link+1]++
+	}
+	for l := range links {
+		m.linkStart[l+1] += m.linkStart[l]
+	}
+	m.linkUnits = make([]int32, len(m.units))
+	next := append([]int32(nil), m.linkStart[:len(links)]...)
+	for u, s := range m.unitAt {
+		m.linkUnits[next[s.Link]] = int32(u)
+		next[s.Link]++
+	}
 	return nil
 }
 
+// snapAll snaps places to the network, on every core: the R-tree is only
+// read.
 func snapAll(s *geo.Snapper, places []store.Place) []geo.Snap {
 	out := make([]geo.Snap, len(places))
-	for i, p := range places {
-		out[i], _ = s.Nearest(p.Metric)
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(places); i += workers {
+				out[i], _ = s.Nearest(places[i].Metric)
+			}
+		}()
 	}
+	wg.Wait()
 	return out
 }
 

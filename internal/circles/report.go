@@ -183,8 +183,11 @@ func (s *Section) WriteText(w io.Writer) error {
 		return err
 	}
 	for _, r := range s.Rules {
-		if r.Reason != "" {
-			fmt.Fprintf(w, "  warning: %s %d min: %s\n", r.FacilityType, r.Minutes, r.Reason)
+		switch {
+		case r.Severity != "":
+			fmt.Fprintf(w, "  %s: %s %d min: %s\n", r.Severity, r.FacilityType, r.Minutes, r.Reason)
+		case r.Reason != "":
+			fmt.Fprintf(w, "  note: %s %d min: %s\n", r.FacilityType, r.Minutes, r.Reason)
 		}
 		for _, sg := range r.Suggestions {
 			fmt.Fprintf(w, "    site %d for %s: (%.6f, %.6f) +%d persons → %.2f%%\n", sg.Rank, r.FacilityType, sg.Lon, sg.Lat,

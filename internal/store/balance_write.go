@@ -180,3 +180,35 @@ func (db *DB) NaiveGridPersons(ctx context.Context, planID int64) (map[string]in
 	})
 	return out, err
 }
+
+// BalanceWritten reads what the plan's latest balance audit stored: its
+// grid_stats rows by code, and its findings (without geometry), so a new
+// audit writes only what differs.
+func (db *DB) BalanceWritten(ctx context.Context, planID int64) (map[string]domain.GridStats, []domain.Finding, error) {
+	args := pgx.NamedArgs{"plan": planID}
+	stats := map[string]domain.GridStats{}
+	err := balanceRows(ctx, db.pool, `SELECT code, persons, households, coalesce(deviation_pct, 0), coalesce(band, '')
+		FROM grid_stats WHERE plan_id = @plan`, args, func(r pgx.Rows) error {
+		var code string
+		var s domain.GridStats
+		if err := r.Scan(&code, &s.Persons, &s.Households, &s.DeviationPct, &s.Band); err != nil {
+			return err
+		}
+		stats[code] = s
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	var findings []domain.Finding
+	err = balanceRows(ctx, db.pool, `SELECT kind, severity, coalesce(level, 0), coalesce(parent_code, ''), grids, reason
+		FROM finding WHERE plan_id = @plan AND check_name = 'balance'`, args, func(r pgx.Rows) error {
+		f := domain.Finding{Check: "balance"}
+		if err := r.Scan(&f.Kind, &f.Severity, &f.Level, &f.Parent, &f.Grids, &f.Reason); err != nil {
+			return err
+		}
+		findings = append(findings, f)
+		return nil
+	})
+	return stats, findings, err
+}

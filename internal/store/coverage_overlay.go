@@ -93,9 +93,7 @@ func (db *DB) CoverageWindows(ctx context.Context, srid int, noise float64, pare
 		       ST_GeomFromEWKB((@parents::bytea[])[nullif(w.parent, 0)]),
 		       ST_GeomFromEWKB(w.tiles), ST_GeomFromEWKB(w.mask), @noise, w.spill) r
 		 CROSS JOIN LATERAL (SELECT ST_Area(r.geom) AS area,
-		       CASE WHEN r.kind = 'error' THEN 0 ELSE
-		            greatest(2 * ST_Area(r.geom) / nullif(ST_Perimeter(r.geom), 0),
-		                     2 * (ST_MaximumInscribedCircle(r.geom)).radius) END AS width) a
+		       CASE WHEN r.kind = 'error' THEN 0 ELSE gridplan_coverage_width(r.geom) END AS width) a
 		 WHERE r.kind = 'error' OR (a.area > 0 AND a.width >= @noise)
 		 ORDER BY 1, 2, 3, 4`,
 		pgx.NamedArgs{"boxes": boxes, "tiles": tiles, "masks": masks, "parent": parentIdx, "spill": spill,

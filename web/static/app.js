@@ -9,6 +9,7 @@
 // idle with the level drawn.
 
 import { GridLayers, LayerRegistry } from './layers.js';
+import { CircleLayers } from './circles.js';
 import { markLevel, popupContent, renderLegend, renderLevels, renderPlans, setStatus } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -83,6 +84,7 @@ map.on('error', (e) => console.error('map:', e.error || e));
 const registry = new LayerRegistry(map);
 const popup = new maplibregl.Popup({ closeButton: true, maxWidth: '360px' });
 let grids;
+let circles;
 
 // loadLevel fetches one level's grids and draws them; a newer request wins.
 async function loadLevel(level) {
@@ -96,6 +98,7 @@ async function loadLevel(level) {
   const fc = await api(`/api/plans/${encodeURIComponent(state.plan.name)}/grids?level=${level}`);
   if (gen !== state.generation) return;
   grids.setData(fc);
+  circles.setLevel().catch(fail);
   renderLegend(dom.legend, registry.legend());
   map.triggerRepaint(); // so that 'idle' follows this data even on an empty level
   await map.once('idle');
@@ -118,6 +121,7 @@ async function selectPlan(name, level) {
   const chosen = levels.includes(level) ? level : levels[0] || 1;
   renderLevels(dom.levels, state.plan.levels, chosen, (l) => loadLevel(l).catch(fail));
   fitPlan(state.plan);
+  circles.setPlan(state.plan).catch(fail);
   await loadLevel(chosen);
 }
 
@@ -153,6 +157,7 @@ map.on('click', (e) => {
 async function start() {
   await map.once('load');
   grids = registry.add(new GridLayers());
+  circles = registry.add(new CircleLayers(api, () => state.level));
   window.gridplan = { map, registry, state };
   const { plans } = await api('/api/plans');
   state.plans = plans;

@@ -34,7 +34,7 @@ type PointLocator struct {
 // Cells per segment, and a cap on all cells: more cells mean fewer
 // point-in-polygon tests and more memory.
 const (
-	locCellsPerEdge = 2
+	locMaxCellsX = 0
 	locMaxCells     = 1 << 22
 )
 
@@ -160,7 +160,7 @@ func (l *PointLocator) build() {
 		return
 	}
 	w, h := l.ext.Max[0]-l.ext.Min[0], l.ext.Max[1]-l.ext.Min[1]
-	cells := min(float64(locCellsPerEdge*edges), locMaxCells)
+	cells := min(LocCellsPerEdge*float64(edges), locMaxCells)
 	l.size = math.Sqrt(w * h / cells)
 	if !(l.size > 0) {
 		l.size = math.Max(math.Max(w, h), 1) / math.Sqrt(cells)
@@ -173,7 +173,14 @@ func (l *PointLocator) build() {
 	l.ext.Max[1] = math.Max(l.ext.Max[1], l.ext.Min[1]+h)
 
 	type pair struct{ cell, entry int32 }
-	var pairs []pair
+	n := 0
+	for _, p := range l.polys {
+		if p != nil {
+			x0, y0, x1, y1 := l.cellRange(p.bound)
+			n += (x1 - x0 + 1) * (y1 - y0 + 1)
+		}
+	}
+	pairs := make([]pair, 0, n)
 	counts := make([]int32, l.nx*l.ny+1)
 	for id, p := range l.polys {
 		if p != nil {
@@ -268,3 +275,6 @@ func (l *PointLocator) cover(id int, emit func(cell, entry int32)) {
 		}
 	}
 }
+
+// LocCellsPerEdge experiment
+var LocCellsPerEdge = 2.0

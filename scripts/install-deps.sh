@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(postgresql-15-postgis-3)
+# zlib1g-dev: the OSM PBF reader compiles zlib bindings when cgo is on.
+packages=(postgresql-15-postgis-3 zlib1g-dev)
 if [ "${1:-run}" = test ]; then
   packages+=(postgresql-15-pgrouting gdal-bin chromium)
   # A working node and npm from elsewhere (nvm, NodeSource) will do.

@@ -40,6 +40,7 @@ type grid struct {
 	idx     int32
 	slot    int  // id in its level's locator
 	overlay bool // an overlay special grid: counted apart from the tiling
+	bound   orb.Bound
 	area    float64
 	compact float64
 	parts   int
@@ -148,6 +149,7 @@ func (m *model) addGrid(bg store.BalanceGrid) *grid {
 
 func (m *model) measure(g *grid) {
 	g.overlay = g.Kind == domain.KindSpecial && g.Mode != domain.ModeCarveOut
+	g.bound = g.Geometry.Bound()
 	g.area = planar.Area(g.Geometry)
 	g.compact = geo.PolsbyPopper(g.Geometry)
 	g.parts = len(g.Geometry)

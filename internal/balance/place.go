@@ -11,8 +11,14 @@ import (
 // recorded before (the caller subtracts the old counts first). buf is
 // scratch space, returned for reuse.
 func (m *model) place(lv *level, u int32, buf []int) []int {
-	delete(lv.split, u)
-	delete(lv.over, u)
+	// Most levels have no overlay grids and no polygon units: skip the
+	// map operations then, they cost as much as locating the unit.
+	if len(lv.split) > 0 {
+		delete(lv.split, u)
+	}
+	if len(lv.over) > 0 {
+		delete(lv.over, u)
+	}
 	if m.units.area[u] > 0 && m.rule == store.PolygonUnitsAreaShare {
 		lv.tile[u] = split
 		lv.split[u] = m.portions(lv, u)
@@ -127,9 +133,11 @@ func (m *model) apply(lv *level, u int32, sign int64) {
 			}
 		}
 	}
-	for _, o := range lv.over[u] {
-		g := m.grids[o]
-		g.persons, g.households, g.units = g.persons+p, g.households+h, g.units+sign
+	if len(lv.over) > 0 {
+		for _, o := range lv.over[u] {
+			g := m.grids[o]
+			g.persons, g.households, g.units = g.persons+p, g.households+h, g.units+sign
+		}
 	}
 	if _, _, gap := m.unassigned(lv, u); gap {
 		if sign > 0 {

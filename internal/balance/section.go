@@ -146,6 +146,7 @@ func (m *model) section(unassigned []UnassignedRow) *Section {
 		s.Levels = append(s.Levels, m.levelRow(n, s.Totals))
 		s.Specials = append(s.Specials, m.specialRows(n)...)
 	}
+	s.Grids = make([]GridRow, 0, len(m.grids))
 	for _, g := range m.grids {
 		if g == nil {
 			continue
@@ -157,7 +158,7 @@ func (m *model) section(unassigned []UnassignedRow) *Section {
 			AreaM2: round(g.area, 0.1), Compactness: round(g.compact, 0.001), Contiguous: g.parts == 1, Parts: g.parts})
 	}
 	// Worst first, level by level, base grids before special ones.
-	slices.SortFunc(s.Grids, func(a, b GridRow) int {
+	s.Grids = sortedBy(s.Grids, func(a, b *GridRow) int {
 		return cmp.Or(cmp.Compare(a.Level, b.Level), cmp.Compare(a.Kind, b.Kind),
 			cmp.Compare(boolRank(a.Band == Within), boolRank(b.Band == Within)),
 			cmp.Compare(math.Abs(b.DeviationPct), math.Abs(a.DeviationPct)), cmp.Compare(a.Code, b.Code))
@@ -173,6 +174,20 @@ func (m *model) section(unassigned []UnassignedRow) *Section {
 		s.Unassigned.Items = []UnassignedRow{}
 	}
 	return s
+}
+
+// sortedBy returns xs sorted by compare, moving each (large) row once.
+func sortedBy[T any](xs []T, compare func(a, b *T) int) []T {
+	order := make([]int32, len(xs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return compare(&xs[a], &xs[b]) })
+	out := make([]T, len(xs))
+	for i, k := range order {
+		out[i] = xs[k]
+	}
+	return out
 }
 
 func boolRank(b bool) int {

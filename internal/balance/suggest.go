@@ -3,7 +3,6 @@ package balance
 import (
 	"cmp"
 	"math"
-	"slices"
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/domain"
@@ -105,6 +104,9 @@ func (m *model) suggest() (merges []Merge, splits []Split) {
 				if classify(b, float64(p), float64(h)) != Within {
 					continue
 				}
+				if !a.bound.Pad(m.tol).Intersects(c.bound) {
+					continue
+				}
 				shared := m.sharedLength(a, c)
 				if !(shared > 0) {
 					continue
@@ -124,11 +126,11 @@ func (m *model) suggest() (merges []Merge, splits []Split) {
 			}
 		}
 	}
-	slices.SortFunc(splits, func(a, b Split) int {
+	splits = sortedBy(splits, func(a, b *Split) int {
 		return cmp.Or(cmp.Compare(a.Level, b.Level), cmp.Compare(b.Parts, a.Parts), cmp.Compare(b.Households, a.Households),
 			cmp.Compare(a.Code, b.Code))
 	})
-	slices.SortFunc(merges, func(a, b Merge) int {
+	merges = sortedBy(merges, func(a, b *Merge) int {
 		return cmp.Or(cmp.Compare(a.Level, b.Level), cmp.Compare(len(b.Under), len(a.Under)), cmp.Compare(b.Fit, a.Fit),
 			cmp.Compare(b.SharedBoundaryM, a.SharedBoundaryM), cmp.Compare(a.Grids[0], b.Grids[0]), cmp.Compare(a.Grids[1], b.Grids[1]))
 	})

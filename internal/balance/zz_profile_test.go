@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+
+	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -136,5 +139,113 @@ func TestZZCheck(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("check %v", time.Since(s))
+	}
+}
+
+func TestZZBench(t *testing.T) {
+	dsn := os.Getenv("GP_PROFILE_DSN")
+	if dsn == "" {
+		return
+	}
+	ctx := context.Background()
+	db, _ := store.Open(ctx, dsn, store.Options{})
+	plan, _ := db.Plan(ctx, os.Getenv("GP_PROFILE_PLAN"))
+	rs, err := benchPlan(ctx, db, plan, 5, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		t.Logf("%s: ref %v, measured %v, %.1fx", r.Name, r.Reference, r.Measured, r.Speedup())
+	}
+}
+
+func TestZZLocator(t *testing.T) {
+	dsn := os.Getenv("GP_PROFILE_DSN")
+	if dsn == "" {
+		return
+	}
+	ctx := context.Background()
+	db, _ := store.Open(ctx, dsn, store.Options{})
+	plan, _ := db.Plan(ctx, os.Getenv("GP_PROFILE_PLAN"))
+	m, err := load(ctx, db, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, lv := range m.lv {
+		geoms := make([]orb.MultiPolygon, len(lv.slots))
+		for i, gi := range lv.slots {
+			geoms[i] = m.grids[gi].Geometry
+		}
+		s := time.Now()
+		var l *geo.PointLocator
+		for range 5 {
+			l = geo.NewPointLocator(geoms)
+		}
+		build := time.Since(s) / 5
+		s = time.Now()
+		var buf []int
+		for _, p := range m.units.pts {
+			buf = l.Containing(p, buf[:0])
+		}
+		q := time.Since(s)
+		s = time.Now()
+		for u := range m.units.pts {
+			buf = m.place(lv, int32(u), buf)
+		}
+		t.Logf("level %d: build %v, %d queries %v, place %v", n, build, len(m.units.pts), q, time.Since(s))
+	}
+	s := time.Now()
+	m.recount()
+	t.Logf("recount %v", time.Since(s))
+}
+
+func TestZZSection(t *testing.T) {
+	dsn := os.Getenv("GP_PROFILE_DSN")
+	if dsn == "" {
+		return
+	}
+	ctx := context.Background()
+	db, _ := store.Open(ctx, dsn, store.Options{})
+	plan, _ := db.Plan(ctx, os.Getenv("GP_PROFILE_PLAN"))
+	m, _ := load(ctx, db, plan)
+	f, _ := os.Create("/tmp/gpbal/cpu3.prof")
+	pprof.StartCPUProfile(f)
+	defer pprof.StopCPUProfile()
+	for range 20 {
+		m.shared = map[[2]int32]float64{}
+		m.section(nil)
+	}
+}
+
+func TestZZCells(t *testing.T) {
+	dsn := os.Getenv("GP_PROFILE_DSN")
+	if dsn == "" {
+		return
+	}
+	ctx := context.Background()
+	db, _ := store.Open(ctx, dsn, store.Options{})
+	plan, _ := db.Plan(ctx, os.Getenv("GP_PROFILE_PLAN"))
+	m, _ := load(ctx, db, plan)
+	for _, cpe := range []float64{0.25, 0.5, 1, 2, 4} {
+		geo.LocCellsPerEdge = cpe
+		for _, n := range []int{1, 4} {
+			lv := m.lv[n]
+			geoms := make([]orb.MultiPolygon, len(lv.slots))
+			for i, gi := range lv.slots {
+				geoms[i] = m.grids[gi].Geometry
+			}
+			s := time.Now()
+			var l *geo.PointLocator
+			for range 5 {
+				l = geo.NewPointLocator(geoms)
+			}
+			build := time.Since(s) / 5
+			s = time.Now()
+			var buf []int
+			for _, p := range m.units.pts {
+				buf = l.Containing(p, buf[:0])
+			}
+			t.Logf("cpe %.2f level %d: build %v, %d queries %v", cpe, n, build, len(m.units.pts), time.Since(s))
+		}
 	}
 }

@@ -2,6 +2,8 @@ package circles
 
 import (
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/paulmach/orb"
 
@@ -31,36 +33,52 @@ func (r *Result) isochrones() []Isochrone {
 		return out
 	}
 	size := math.Min(50, math.Max(5, limit/25)) // ~50 cells across a circle
-	snaps := map[[2]int64]geo.Snap{}            // cell centres' snaps, shared by the facilities
-	search := m.net.NewSearch()
-	for _, f := range r.Facilities {
-		p, at := m.facilities[f].Metric, m.facAt[f]
-		field := search.Run([]geo.Origin{{Position: at.Position, Cost: at.Dist}}, limit)
-		i0, j0 := int64(math.Floor((p[0]-limit)/size)), int64(math.Floor((p[1]-limit)/size))
-		i1, j1 := int64(math.Ceil((p[0]+limit)/size)), int64(math.Ceil((p[1]+limit)/size))
-		grid := geo.CellGrid{X0: float64(i0) * size, Y0: float64(j0) * size, Size: size, W: int(i1 - i0), H: int(j1 - j0)}
-		in := make([]bool, grid.W*grid.H)
-		for j := 0; j < grid.H; j++ {
-			for i := 0; i < grid.W; i++ {
-				c := grid.Centre(i, j)
-				// The walk is never shorter than the straight line.
-				if math.Hypot(c[0]-p[0], c[1]-p[1]) > limit {
-					continue
-				}
-				key := [2]int64{i0 + int64(i), j0 + int64(j)}
-				s, ok := snaps[key]
-				if !ok {
-					s, _ = m.snapper.Nearest(c)
-					snaps[key] = s
-				}
-				if d, _ := field.At(s.Position); d+s.Dist <= limit {
-					in[j*grid.W+i] = true
-				}
+	out = out[:len(r.Facilities)]
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			snaps := map[[2]int64]geo.Snap{} // cell centres' snaps, shared by this worker's facilities
+			search := m.net.NewSearch()
+			for k := w; k < len(r.Facilities); k += workers {
+				f := r.Facilities[k]
+				out[k] = Isochrone{Facility: f, Area: m.isochrone(search, snaps, f, limit, size)}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// isochrone samples the ground around facility f on cells of side size.
+func (m *model) isochrone(search *geo.Search, snaps map[[2]int64]geo.Snap, f int32, limit, size float64) orb.MultiPolygon {
+	p, at := m.facilities[f].Metric, m.facAt[f]
+	field := search.Run([]geo.Origin{{Position: at.Position, Cost: at.Dist}}, limit)
+	i0, j0 := int64(math.Floor((p[0]-limit)/size)), int64(math.Floor((p[1]-limit)/size))
+	i1, j1 := int64(math.Ceil((p[0]+limit)/size)), int64(math.Ceil((p[1]+limit)/size))
+	grid := geo.CellGrid{X0: float64(i0) * size, Y0: float64(j0) * size, Size: size, W: int(i1 - i0), H: int(j1 - j0)}
+	in := make([]bool, grid.W*grid.H)
+	for j := 0; j < grid.H; j++ {
+		for i := 0; i < grid.W; i++ {
+			c := grid.Centre(i, j)
+			// The walk is never shorter than the straight line.
+			if math.Hypot(c[0]-p[0], c[1]-p[1]) > limit {
+				continue
+			}
+			key := [2]int64{i0 + int64(i), j0 + int64(j)}
+			s, ok := snaps[key]
+			if !ok {
+				s, _ = m.snapper.Nearest(c)
+				snaps[key] = s
+			}
+			if d, _ := field.At(s.Position); d+s.Dist <= limit {
+				in[j*grid.W+i] = true
 			}
 		}
-		out = append(out, Isochrone{Facility: f, Area: grid.Polygons(in)})
 	}
-	return out
+	return grid.Polygons(in)
 }
 
 // disc is a regular n-gon of radius r around c, counter-clockwise.

@@ -34,7 +34,7 @@ type PointLocator struct {
 // Cells per segment, and a cap on all cells: more cells mean fewer
 // point-in-polygon tests and more memory.
 const (
-	locMaxCellsX = 0
+	locCellsPerEdge = 2
 	locMaxCells     = 1 << 22
 )
 
@@ -160,7 +160,7 @@ func (l *PointLocator) build() {
 		return
 	}
 	w, h := l.ext.Max[0]-l.ext.Min[0], l.ext.Max[1]-l.ext.Min[1]
-	cells := min(LocCellsPerEdge*float64(edges), locMaxCells)
+	cells := min(float64(locCellsPerEdge*edges), locMaxCells)
 	l.size = math.Sqrt(w * h / cells)
 	if !(l.size > 0) {
 		l.size = math.Max(math.Max(w, h), 1) / math.Sqrt(cells)
@@ -275,6 +275,3 @@ func (l *PointLocator) cover(id int, emit func(cell, entry int32)) {
 		}
 	}
 }
-
-// LocCellsPerEdge experiment
-var LocCellsPerEdge = 2.0

@@ -40,7 +40,7 @@ const (
 )
 
 func pipPrepare(mp orb.MultiPolygon) *pipPolygon {
-	p := &pipPolygon{bound: mp.Bound()}
+	p := &pipPolygon{bound: orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}}
 	n := 0
 	for _, poly := range mp {
 		for _, ring := range poly {
@@ -50,11 +50,14 @@ func pipPrepare(mp orb.MultiPolygon) *pipPolygon {
 	p.edges = make([]pipEdge, 0, n)
 	for _, poly := range mp {
 		for _, ring := range poly {
-			for i := 0; i+1 < len(ring); i++ {
-				a, b := ring[i], ring[i+1]
-				if a == b {
+			for i, a := range ring {
+				// The bound inline: orb's Bound costs as much as the rest.
+				p.bound.Min[0], p.bound.Min[1] = min(p.bound.Min[0], a[0]), min(p.bound.Min[1], a[1])
+				p.bound.Max[0], p.bound.Max[1] = max(p.bound.Max[0], a[0]), max(p.bound.Max[1], a[1])
+				if i+1 == len(ring) || a == ring[i+1] {
 					continue
 				}
+				b := ring[i+1]
 				p.edges = append(p.edges, pipEdge{a[0], a[1], b[0], b[1]})
 			}
 		}

@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gridplan/gridplan/internal/balance"
 	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/httpapi"
 	"github.com/gridplan/gridplan/internal/pgtest"
@@ -52,6 +53,9 @@ type levelResult struct {
 	Ink      float64 `json:"ink"`      // share of canvas pixels that are not background
 	Status   string  `json:"status"`
 	MS       int64   `json:"ms"`
+	// The balance choropleth (balance.js): on, and colouring every base grid.
+	Balance      string `json:"balance"`
+	BalanceGrids int    `json:"balanceGrids"`
 }
 
 type popupResult struct {
@@ -71,6 +75,7 @@ func TestMapDrawsGrids(t *testing.T) {
 		t.Fatalf("load fixture: %v", err)
 	}
 	want := gridCounts(t, db, plan)
+	wantBase := auditBalance(t, db, plan)
 
 	var logs lockedBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
@@ -138,6 +143,10 @@ func TestMapDrawsGrids(t *testing.T) {
 	const minInk = 0.2
 	if l1.Ink < minInk || l3.Ink < minInk {
 		t.Errorf("canvas mostly background: %.2f at level 1, %.2f at level 3, want ≥ %.2f", l1.Ink, l3.Ink, minInk)
+	}
+	if l1.Balance != "on" || l1.BalanceGrids != wantBase[1] || l3.BalanceGrids != wantBase[3] {
+		t.Errorf("balance choropleth %q colours %d level-1 and %d level-3 grids, want on and %d and %d base grids",
+			l1.Balance, l1.BalanceGrids, l3.BalanceGrids, wantBase[1], wantBase[3])
 	}
 	p := res.Popup
 	if p == nil {
@@ -210,6 +219,31 @@ func gridCounts(t *testing.T, db *store.DB, plan string) map[int]int {
 	}
 	if n[1] == 0 || n[3] <= n[1] {
 		t.Fatalf("fixture needs level-1 grids and more level-3 ones: %v", n)
+	}
+	return n
+}
+
+// auditBalance runs the balance audit, which stores the figures the map
+// colours grids by, and returns the base grids per level.
+func auditBalance(t *testing.T, db *store.DB, plan string) map[int]int {
+	t.Helper()
+	ctx := context.Background()
+	p, err := db.Plan(ctx, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := balance.New(db, balance.Options{}).Check(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Count(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[int]int{}
+	for _, l := range c.Levels {
+		if l.Kind == "base" {
+			n[l.Level] += l.Grids
+		}
 	}
 	return n
 }

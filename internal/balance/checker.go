@@ -33,7 +33,11 @@ type planState struct {
 	m       *model
 	written *written
 	places  map[int64]store.BalanceUnitPlace
-	section *Section // built from m; nil when m changed since
+	// For the current counts: whether their results are written, the
+	// unassigned units, and the report (nil until asked for).
+	stored     bool
+	unassigned []UnassignedRow
+	section    *Section
 }
 
 // Options tune the checker; the zero value is fine.
@@ -115,7 +119,8 @@ func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, e
 			ps.m = nil
 			return nil, err
 		}
-		ps.written, ps.section = stored, nil
+		ps.written = stored
+		ps.changed()
 		c.mu.Lock()
 		c.loads++
 		c.mu.Unlock()
@@ -124,29 +129,44 @@ func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, e
 	} else if !slices.Equal(m.levels, s.Levels) {
 		m.levels = s.Levels
 		m.derive()
-		ps.section = nil
+		ps.changed()
 	}
 	return ps.refresh(ctx, c.db)
 }
 
-// refresh rebuilds the section and writes what changed, when the counts
-// changed since the last build.
+// refresh writes what changed since the counts last changed and builds
+// the section, each at most once per change of the counts.
 func (ps *planState) refresh(ctx context.Context, db *store.DB) (*Section, error) {
-	if ps.section != nil {
-		return ps.section, nil
+	if err := ps.store(ctx, db); err != nil {
+		return nil, err
+	}
+	if ps.section == nil {
+		ps.section = ps.m.section(ps.unassigned)
+	}
+	return ps.section, nil
+}
+
+// store writes the grid_stats rows and findings that changed; the report
+// itself is built only when asked for, so an edit costs only this.
+func (ps *planState) store(ctx context.Context, db *store.DB) error {
+	if ps.stored {
+		return nil
 	}
 	unassigned, err := ps.m.unassignedRows(ctx, db, ps.places)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	w, err := ps.m.persist(ctx, db, ps.written, ps.m.findings(unassigned))
 	if err != nil {
-		ps.written = nil // unknown: write everything next time
-		return nil, err
+		ps.written = nil // unknown: read back before the next write
+		return err
 	}
-	ps.written, ps.section = w, ps.m.section(unassigned)
-	return ps.section, nil
+	ps.written, ps.unassigned, ps.stored = w, unassigned, true
+	return nil
 }
+
+// changed marks the counts changed: results to write, a report to build.
+func (ps *planState) changed() { ps.stored, ps.section = false, nil }
 
 // GridChanged recounts after grid code of plan was created, reshaped or
 // deleted: only the units under its old and new shapes are placed again,
@@ -169,17 +189,19 @@ func (c *Checker) GridChanged(ctx context.Context, plan domain.Plan, code string
 		return err
 	}
 	if s.UnitsEpoch != ps.m.epoch || s.PolygonUnits != ps.m.rule {
-		ps.m, ps.section = nil, nil
+		ps.m = nil
+		ps.changed()
 		return nil
 	}
 	if err := ps.m.gridChanged(ctx, c.db, code); err != nil {
-		ps.m, ps.section = nil, nil
+		ps.m = nil
+		ps.changed()
 		return err
 	}
-	ps.m.version, ps.m.levels, ps.section = s.Version, s.Levels, nil
+	ps.m.version, ps.m.levels = s.Version, s.Levels
 	ps.m.derive()
-	_, err = ps.refresh(ctx, c.db)
-	return err
+	ps.changed()
+	return ps.store(ctx, c.db)
 }
 
 // Settings echoes the balance parameters into the report.

@@ -2,7 +2,10 @@ package balance_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/paulmach/orb"
 
 	"github.com/jackc/pgx/v5"
 
@@ -27,6 +30,7 @@ func TestDemo(t *testing.T) {
 	t.Run("matches PostGIS", func(t *testing.T) { testDemoMatchesPostGIS(t, db, plan) })
 	t.Run("conservation", func(t *testing.T) { testDemoConservation(t, db, plan) })
 	t.Run("incremental", func(t *testing.T) { testDemoIncremental(t, db, plan) })
+	t.Run("polygon units", func(t *testing.T) { testDemoPolygonUnits(t, db, plan) })
 }
 
 // Per-grid persons equal PostGIS's spatial join for every grid of every
@@ -163,6 +167,10 @@ func testDemoIncremental(t *testing.T, db *store.DB, plan domain.Plan) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var old []byte // g3 before it shrinks
+	if err := db.Pool().QueryRow(ctx, `SELECT ST_AsEWKB(geom) FROM grid WHERE plan_id = $1 AND code = $2`, plan.ID, g3).Scan(&old); err != nil {
+		t.Fatal(err)
+	}
 	edits := []struct {
 		name  string
 		sql   []string
@@ -172,16 +180,15 @@ func testDemoIncremental(t *testing.T, db *store.DB, plan domain.Plan) {
 			`UPDATE grid SET geom = ST_Multi(ST_Union(geom, (SELECT geom FROM grid WHERE plan_id = @plan AND code = @b))) WHERE plan_id = @plan AND code = @a`,
 			`DELETE FROM grid WHERE plan_id = @plan AND code = @b`}, []string{a, b}},
 		{"shrink a grid, leaving a peopled gap", []string{
-			`CREATE TEMP TABLE old_g3 AS SELECT geom FROM grid WHERE plan_id = @plan AND code = @g3`,
 			`UPDATE grid SET geom = ST_Transform(ST_Multi(ST_Buffer(geom_m, -60)), 4326) WHERE plan_id = @plan AND code = @g3`}, []string{g3}},
 		{"add a grid filling the gap", []string{
 			`INSERT INTO grid (plan_id, code, level, parent_code, geom)
-			 SELECT @plan, @g3 || 'r', 3, parent_code, ST_Multi(ST_Difference((SELECT geom FROM old_g3), geom)) FROM grid WHERE plan_id = @plan AND code = @g3`},
+			 SELECT @plan, @g3 || 'r', 3, parent_code, ST_Multi(ST_Difference(ST_GeomFromEWKB(@old), geom)) FROM grid WHERE plan_id = @plan AND code = @g3`},
 			[]string{g3 + "r"}},
 	}
 	for _, e := range edits {
 		for _, sql := range e.sql {
-			exec(sql, pgx.NamedArgs{"plan": plan.ID, "a": a, "b": b, "g3": g3})
+			exec(sql, pgx.NamedArgs{"plan": plan.ID, "a": a, "b": b, "g3": g3, "old": old})
 		}
 		p, err := db.Plan(ctx, plan.Name)
 		if err != nil {
@@ -229,4 +236,113 @@ func storedRows(t *testing.T, db *store.DB, planID int64) string {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// Census-block-like polygon units scattered over the demo, across grid
+// boundaries and partly outside the district: each level still adds up to
+// the input exactly, every grid's count is PostGIS's area-weighted sum to
+// within rounding, and an edit under them updates like a fresh audit.
+func testDemoPolygonUnits(t *testing.T, db *store.DB, plan domain.Plan) {
+	ctx := context.Background()
+	var minX, minY, maxX, maxY float64
+	err := db.Pool().QueryRow(ctx, `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+		FROM (SELECT ST_Extent(geom_m) e FROM grid WHERE plan_id = $1) t`, plan.ID).Scan(&minX, &minY, &maxX, &maxY)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 11))
+	var blocks []domain.Unit
+	for range 1500 {
+		x := minX - 200 + rng.Float64()*(maxX-minX+400)
+		y := minY - 200 + rng.Float64()*(maxY-minY+400)
+		w, h := 30+rng.Float64()*170, 30+rng.Float64()*170
+		persons := rng.IntN(600)
+		blocks = append(blocks, domain.Unit{Name: "block", Persons: persons, Households: persons * 2 / 5,
+			Geometry: orb.Polygon{{{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}, {x, y}}}})
+	}
+	if _, err := db.InsertUnits(ctx, plan.ID, blocks, 4547); err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.Plan(ctx, plan.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := balance.New(db, balance.Options{})
+	s := check(t, c, p)
+	counts, err := db.Count(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range s.Levels {
+		if !l.Conserved || l.Persons+l.SpecialPersons+l.UnassignedPersons != counts.Persons ||
+			l.Households+l.SpecialHouseholds+l.UnassignedHouseholds != counts.Households {
+			t.Errorf("level %d with polygon units: %d + %d + %d persons of %d", l.Level, l.Persons, l.SpecialPersons,
+				l.UnassignedPersons, counts.Persons)
+		}
+	}
+	if s.Unassigned.Persons == 0 || s.Errors() == 0 {
+		t.Error("blocks partly outside the district yield no unassigned population")
+	}
+
+	// PostGIS's overlay as the judge: a grid's persons are the points in it
+	// plus each block's persons × its area share, and largest-remainder
+	// rounding moves each block's share by less than one person.
+	rows, err := db.Pool().Query(ctx, `
+		SELECT g.code, coalesce(sum(u.persons * ST_Area(ST_Intersection(u.geom_m, g.geom_m)) / ST_Area(u.geom_m))
+		                        FILTER (WHERE ST_Dimension(u.geom_m) = 2), 0),
+		       coalesce(sum(u.persons) FILTER (WHERE ST_Dimension(u.geom_m) = 0), 0),
+		       count(*) FILTER (WHERE ST_Dimension(u.geom_m) = 2)
+		  FROM grid g JOIN unit u ON u.plan_id = g.plan_id AND ST_Intersects(u.geom_m, g.geom_m)
+		 WHERE g.plan_id = $1 GROUP BY g.code`, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows2 := gridRows(s)
+	checked := 0
+	for rows.Next() {
+		var code string
+		var area float64
+		var points int64
+		var touching int
+		if err := rows.Scan(&code, &area, &points, &touching); err != nil {
+			t.Fatal(err)
+		}
+		got := float64(rows2[code].Persons - points)
+		if d := got - area; d <= -float64(touching)-1e-6 || d >= float64(touching)+1e-6 {
+			t.Errorf("grid %s: %.0f persons from blocks, PostGIS area shares give %.2f (%d blocks)", code, got, area, touching)
+		}
+		checked++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if checked < 500 {
+		t.Errorf("only %d grids compared", checked)
+	}
+
+	// An edit under the blocks: the updated counts equal a fresh audit's.
+	var code string
+	err = db.Pool().QueryRow(ctx, `SELECT g.code FROM grid g JOIN unit u ON u.plan_id = g.plan_id AND ST_Intersects(u.geom_m, g.geom_m)
+		WHERE g.plan_id = $1 AND g.level = 3 AND g.kind = 'base' AND ST_Dimension(u.geom_m) = 2 ORDER BY g.code LIMIT 1`, p.ID).Scan(&code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool().Exec(ctx, `UPDATE grid SET geom = ST_Transform(ST_Multi(ST_Buffer(geom_m, -25)), 4326)
+		WHERE plan_id = $1 AND code = $2`, p.ID, code); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = db.Plan(ctx, plan.Name); err != nil {
+		t.Fatal(err)
+	}
+	loads := balance.Loads(c)
+	if err := c.GridChanged(ctx, p, code); err != nil {
+		t.Fatal(err)
+	}
+	got := check(t, c, p)
+	if balance.Loads(c) != loads {
+		t.Error("the checker counted afresh instead of updating")
+	}
+	if reportJSON(t, got) != reportJSON(t, check(t, balance.New(db, balance.Options{}), p)) {
+		t.Error("after an edit under polygon units, the updated report differs from a fresh audit")
+	}
 }

@@ -100,7 +100,7 @@ func (m *model) derive() {
 		}
 		g.deviation = 0
 		if g.ideal > 0 {
-			g.deviation = round((float64(g.persons)-g.ideal)/g.ideal*100, 0.01)
+			g.deviation = round((float64(g.persons)-g.ideal)/g.ideal*100, 2)
 		}
 		g.band = classify(l.Band, float64(g.persons), float64(g.households))
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -138,9 +139,12 @@ type written struct {
 
 // findingKey identifies a finding by everything stored about it but its
 // geometry, which follows from the grid or is spelled out in the reason.
+// It matches store.BalanceWritten's keys.
 func findingKey(f domain.Finding) string {
-	return strings.Join([]string{f.Kind, f.Severity, fmt.Sprint(f.Level), f.Parent, strings.Join(f.Grids, ","), f.Reason}, "\x00")
+	return strings.Join([]string{f.Kind, f.Severity, strconv.Itoa(f.Level), f.Parent, strings.Join(f.Grids, ","), f.Reason}, keySep)
 }
+
+const keySep = "\x1f"
 
 // readWritten reads what the database holds of the plan's balance results.
 func readWritten(ctx context.Context, db *store.DB, planID int64) (*written, error) {
@@ -149,8 +153,8 @@ func readWritten(ctx context.Context, db *store.DB, planID int64) (*written, err
 		return nil, err
 	}
 	w := &written{stats: stats, findings: make(map[string]bool, len(stored))}
-	for _, f := range stored {
-		w.findings[findingKey(f)] = true
+	for _, k := range stored {
+		w.findings[k] = true
 	}
 	return w, nil
 }
@@ -215,12 +219,15 @@ func (m *model) persist(ctx context.Context, db *store.DB, w *written, findings 
 	}
 	for k := range w.findings {
 		if !keys[k] {
-			kind, _, _ := strings.Cut(k, "\x00")
-			parts := strings.Split(k, "\x00")
-			changed(kind, strings.Split(parts[4], ","))
+			parts := strings.Split(k, keySep)
+			if len(parts) < 5 {
+				scope = store.FindingScope{All: true} // not a key of ours: rewrite all
+				continue
+			}
+			changed(parts[0], strings.Split(parts[4], ","))
 		}
 	}
-	if len(scope.Grids) > 0 || len(scope.Kinds) > 0 {
+	if scope.All || len(scope.Grids) > 0 || len(scope.Kinds) > 0 {
 		if len(scope.Grids) > len(findings)/2 {
 			scope = store.FindingScope{All: true}
 		}

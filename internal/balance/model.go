@@ -2,6 +2,7 @@ package balance
 
 import (
 	"context"
+	"errors"
 	"math"
 	"slices"
 	"sync"
@@ -87,6 +88,29 @@ type portion struct {
 
 // load reads a plan and places every unit at every level.
 func load(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
+	for try := 1; ; try++ {
+		m, err := read(ctx, db, plan)
+		if errors.Is(err, store.ErrBalanceMoved) && try < 3 {
+			continue // an edit landed while reading: read the new version
+		}
+		if err != nil {
+			return nil, err
+		}
+		m.units.buckets = geo.NewPointBuckets(m.units.pts, 16)
+		// Levels are independent: each has its own grids, locator and
+		// counts, so they are placed in parallel.
+		var wg sync.WaitGroup
+		for _, lv := range m.lv {
+			wg.Go(func() { m.placeLevel(lv) })
+		}
+		wg.Wait()
+		m.derive()
+		return m, nil
+	}
+}
+
+// read reads a plan's grids and units into a new model.
+func read(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
 	m := &model{planID: plan.ID, tol: plan.Tolerance.SliverWidthM, byCode: map[string]int32{},
 		lv: map[int]*level{}, shares: map[int32][]share{}, gridShares: map[int32][]int32{}, shared: map[[2]int32]float64{}}
 	if !(m.tol > 0) {
@@ -122,15 +146,6 @@ func load(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
 	for _, sh := range pending {
 		m.addShare(m.polygonIdx[sh.Unit], m.byCode[sh.Grid], sh.AreaM2)
 	}
-	m.units.buckets = geo.NewPointBuckets(m.units.pts, 16)
-	// Levels are independent: each has its own grids, locator and counts,
-	// so they are placed in parallel.
-	var wg sync.WaitGroup
-	for _, lv := range m.lv {
-		wg.Go(func() { m.placeLevel(lv) })
-	}
-	wg.Wait()
-	m.derive()
 	return m, nil
 }
 
@@ -200,7 +215,10 @@ func (m *model) placeLevel(lv *level) {
 	}
 }
 
-// round keeps reports readable and stable: figures to 2 decimals.
-func round(x, unit float64) float64 {
-	return math.Round(x/unit) * unit
+// round keeps reports readable and stable: x to so many decimals (dividing
+// by a power of ten gives the shortest decimal, where multiplying by 0.01
+// would not).
+func round(x float64, decimals int) float64 {
+	p := math.Pow10(decimals)
+	return math.Round(x*p) / p
 }

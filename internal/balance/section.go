@@ -154,8 +154,8 @@ func (m *model) section(unassigned []UnassignedRow) *Section {
 		s.Grids = append(s.Grids, GridRow{Code: g.Code, Name: g.Name, Level: g.Level, Parent: parentRef(g.Parent),
 			Kind: string(g.Kind), Mode: string(g.Mode), Category: g.Category,
 			Persons: g.persons, Households: g.households, Units: g.units,
-			IdealPersons: round(g.ideal, 0.01), DeviationPct: g.deviation, Band: g.band,
-			AreaM2: round(g.area, 0.1), Compactness: round(g.compact, 0.001), Contiguous: g.parts == 1, Parts: g.parts})
+			IdealPersons: round(g.ideal, 2), DeviationPct: g.deviation, Band: g.band,
+			AreaM2: round(g.area, 1), Compactness: round(g.compact, 3), Contiguous: g.parts == 1, Parts: g.parts})
 	}
 	// Worst first, level by level, base grids before special ones.
 	s.Grids = sortedBy(s.Grids, func(a, b *GridRow) int {
@@ -239,7 +239,7 @@ func (m *model) levelRow(n int, totals Totals) LevelRow {
 	}
 	r.Grids, r.OutOfBand = len(persons), r.Under+r.Over
 	if r.Grids > 0 {
-		r.IdealPersons = round(float64(r.Persons)/float64(r.Grids), 0.01)
+		r.IdealPersons = round(float64(r.Persons)/float64(r.Grids), 2)
 		r.MinPersons, r.MaxPersons = slices.Min(persons), slices.Max(persons)
 		r.MedianPersons, r.MedianHouseholds = median(persons), median(households)
 	}

@@ -90,7 +90,7 @@ func (m *model) suggest() (merges []Merge, splits []Split) {
 			pp, hp := float64(g.persons)/float64(k), float64(g.households)/float64(k)
 			splits = append(splits, Split{Code: g.Code, Level: g.Level, Parent: parentRef(g.Parent),
 				Persons: g.persons, Households: g.households, Parts: k,
-				PersonsPerPart: round(pp, 0.1), HouseholdsPerPart: round(hp, 0.1), InBand: classify(b, pp, hp) == Within})
+				PersonsPerPart: round(pp, 1), HouseholdsPerPart: round(hp, 1), InBand: classify(b, pp, hp) == Within})
 		}
 	}
 	for k, gs := range groups {
@@ -122,7 +122,7 @@ func (m *model) suggest() (merges []Merge, splits []Split) {
 					}
 				}
 				merges = append(merges, Merge{Level: k.level, Parent: parentRef(k.parent), Grids: [2]string{first.Code, second.Code},
-					Under: under, Persons: p, Households: h, Fit: round(fit(b, p, h), 0.001), SharedBoundaryM: round(shared, 0.1)})
+					Under: under, Persons: p, Households: h, Fit: round(fit(b, p, h), 3), SharedBoundaryM: round(shared, 1)})
 			}
 		}
 	}

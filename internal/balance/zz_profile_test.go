@@ -4,10 +4,12 @@ import (
 	"context"
 	"os"
 	"runtime/pprof"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/store"
@@ -217,7 +219,8 @@ func TestZZSection(t *testing.T) {
 	}
 }
 
-func TestZZCells(t *testing.T) {
+
+func TestZZPhases(t *testing.T) {
 	dsn := os.Getenv("GP_PROFILE_DSN")
 	if dsn == "" {
 		return
@@ -225,27 +228,64 @@ func TestZZCells(t *testing.T) {
 	ctx := context.Background()
 	db, _ := store.Open(ctx, dsn, store.Options{})
 	plan, _ := db.Plan(ctx, os.Getenv("GP_PROFILE_PLAN"))
-	m, _ := load(ctx, db, plan)
-	for _, cpe := range []float64{0.25, 0.5, 1, 2, 4} {
-		geo.LocCellsPerEdge = cpe
-		for _, n := range []int{1, 4} {
-			lv := m.lv[n]
-			geoms := make([]orb.MultiPolygon, len(lv.slots))
-			for i, gi := range lv.slots {
-				geoms[i] = m.grids[gi].Geometry
-			}
-			s := time.Now()
-			var l *geo.PointLocator
-			for range 5 {
-				l = geo.NewPointLocator(geoms)
-			}
-			build := time.Since(s) / 5
-			s = time.Now()
-			var buf []int
-			for _, p := range m.units.pts {
-				buf = l.Containing(p, buf[:0])
-			}
-			t.Logf("cpe %.2f level %d: build %v, %d queries %v", cpe, n, build, len(m.units.pts), time.Since(s))
+	for range 6 {
+		t0 := time.Now()
+		m, err := read(ctx, db, plan)
+		if err != nil {
+			t.Fatal(err)
 		}
+		t1 := time.Now()
+		m.units.buckets = geo.NewPointBuckets(m.units.pts, 16)
+		t2 := time.Now()
+		var wg sync.WaitGroup
+		for _, lv := range m.lv {
+			wg.Go(func() { m.placeLevel(lv) })
+		}
+		wg.Wait()
+		t3 := time.Now()
+		m.derive()
+		w, _ := readWritten(ctx, db, plan.ID)
+		t4 := time.Now()
+		un, _ := m.unassignedRows(ctx, db, map[int64]store.BalanceUnitPlace{})
+		f := m.findings(un)
+		t5 := time.Now()
+		m.persist(ctx, db, w, f)
+		t6 := time.Now()
+		m.section(un)
+		t7 := time.Now()
+		t.Logf("read %v buckets %v place %v written %v findings %v persist %v section %v", t1.Sub(t0), t2.Sub(t1), t3.Sub(t2), t4.Sub(t3), t5.Sub(t4), t6.Sub(t5), t7.Sub(t6))
+	}
+}
+
+func TestZZDecode(t *testing.T) {
+	dsn := os.Getenv("GP_PROFILE_DSN")
+	if dsn == "" {
+		return
+	}
+	ctx := context.Background()
+	db, _ := store.Open(ctx, dsn, store.Options{})
+	plan, _ := db.Plan(ctx, os.Getenv("GP_PROFILE_PLAN"))
+	for range 3 {
+		s := time.Now()
+		rows, _ := db.Pool().Query(ctx, `SELECT ST_AsBinary(geom_m) FROM grid WHERE plan_id = $1`, plan.ID)
+		var bs [][]byte
+		for rows.Next() {
+			var b []byte
+			rows.Scan(&b)
+			bs = append(bs, b)
+		}
+		rows.Close()
+		q := time.Since(s)
+		s = time.Now()
+		for _, b := range bs {
+			wkb.Unmarshal(b)
+		}
+		t.Logf("query %v decode %v", q, time.Since(s))
+		s = time.Now()
+		rows, _ = db.Pool().Query(ctx, `SELECT code, name, level, coalesce(parent_code, ''), kind, coalesce(mode, ''), category FROM grid WHERE plan_id = $1`, plan.ID)
+		for rows.Next() {
+		}
+		rows.Close()
+		t.Logf("attrs %v", time.Since(s))
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -70,24 +71,49 @@ type BalanceSource struct {
 	Share func(BalanceShare) error // polygon units' overlaps, only under the area-share rule
 }
 
-// ReadBalance streams a plan's settings, grids, units and (under the
-// area-share rule) polygon units' overlaps with grids from one snapshot, so
-// the counts match the version they are cached under.
+// ErrBalanceMoved says the plan changed while ReadBalance read it; read
+// again.
+var ErrBalanceMoved = errors.New("the plan changed while it was being read")
+
+// ReadBalance reads a plan's settings, grids, units and (under the
+// area-share rule) polygon units' overlaps with grids, as of one version of
+// the plan, so the counts match the version they are cached under. Grids
+// and units are read at once on two connections, each in a read-only
+// snapshot that also reads the plan's version: every change to grids or
+// units bumps it in the same transaction, so equal versions mean both saw
+// the same data. When they differ (an edit landed in between), nothing has
+// been passed to src.Grid and ErrBalanceMoved asks the caller to start
+// over. Units stream to src.Unit; grids and shares follow.
 func (db *DB) ReadBalance(ctx context.Context, planID int64, src BalanceSource) (BalanceSettings, error) {
+	// Grids are read in two halves at once as well: their geometry is
+	// most of the bytes, and two server processes encode it in half the
+	// time on two cores.
+	const parts = 2
+	var grids [parts][]BalanceGrid
+	var gridVersion [parts]int64
+	var gridErr [parts]error
+	var wg sync.WaitGroup
+	for part := range parts {
+		wg.Go(func() {
+			gridErr[part] = db.readOnly(ctx, func(tx pgx.Tx) error {
+				args := pgx.NamedArgs{"plan": planID, "parts": parts, "part": part}
+				if err := tx.QueryRow(ctx, `SELECT version FROM plan WHERE id = @plan`, args).Scan(&gridVersion[part]); err != nil {
+					return err
+				}
+				return balanceRows(ctx, tx, balanceGridColumns+`WHERE plan_id = @plan AND id % @parts = @part ORDER BY level, code`,
+					args, func(r pgx.Rows) error {
+						g, err := scanBalanceGrid(r)
+						grids[part] = append(grids[part], g)
+						return err
+					})
+			})
+		})
+	}
 	var s BalanceSettings
-	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		// PostGIS functions' declared costs make the planner scan units
-		// with parallel workers, and passing a million tuples through the
-		// Gather node costs several times the scan itself (26 k units: 150
-		// ms instead of 20 ms here).
-		if _, err := tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
-			return err
-		}
+	var shares []BalanceShare
+	err := db.readOnly(ctx, func(tx pgx.Tx) error {
 		var err error
 		if s, err = balanceSettings(ctx, tx, planID); err != nil {
-			return err
-		}
-		if err := eachBalanceGrid(ctx, tx, planID, "", src.Grid); err != nil {
 			return err
 		}
 		polygons := false
@@ -108,9 +134,47 @@ func (db *DB) ReadBalance(ctx context.Context, planID int64, src BalanceSource) 
 		if err != nil || !polygons || s.PolygonUnits != PolygonUnitsAreaShare {
 			return err
 		}
-		return eachBalanceShare(ctx, tx, planID, "", src.Share)
+		return eachBalanceShare(ctx, tx, planID, "", func(sh BalanceShare) error {
+			shares = append(shares, sh)
+			return nil
+		})
 	})
-	return s, err
+	wg.Wait()
+	err = errors.Join(append([]error{err}, gridErr[:]...)...)
+	if err != nil {
+		return s, err
+	}
+	for part := range parts {
+		if gridVersion[part] != s.Version {
+			return s, ErrBalanceMoved
+		}
+		for _, g := range grids[part] {
+			if err := src.Grid(g); err != nil {
+				return s, err
+			}
+		}
+	}
+	for _, sh := range shares {
+		if err := src.Share(sh); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// readOnly runs fn in a read-only repeatable-read transaction: one
+// snapshot for all its statements.
+func (db *DB) readOnly(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		// PostGIS functions' declared costs make the planner scan units
+		// with parallel workers, and passing the tuples through the
+		// Gather node costs several times the scan itself (26 k units:
+		// 150 ms instead of 20 ms here).
+		if _, err := tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
 }
 
 // BalanceSettings reads the plan's balance settings and stamps.
@@ -176,20 +240,28 @@ func eachBalanceGrid(ctx context.Context, q balanceQuerier, planID int64, code s
 		sql = balanceGridColumns + `WHERE plan_id = @plan AND code = @code`
 	}
 	return balanceRows(ctx, q, sql, pgx.NamedArgs{"plan": planID, "code": code}, func(r pgx.Rows) error {
-		var g BalanceGrid
-		var kind, mode string
-		var wkb []byte
-		if err := r.Scan(&g.Code, &g.Name, &g.Level, &g.Parent, &kind, &mode, &g.Category, &wkb); err != nil {
-			return err
-		}
-		g.Kind, g.Mode = domain.Kind(kind), domain.Mode(mode)
-		geom, err := decodeEWKB(wkb)
+		g, err := scanBalanceGrid(r)
 		if err != nil {
 			return err
 		}
-		g.Geometry, _ = geom.(orb.MultiPolygon)
 		return fn(g)
 	})
+}
+
+func scanBalanceGrid(r pgx.Rows) (BalanceGrid, error) {
+	var g BalanceGrid
+	var kind, mode string
+	var wkb []byte
+	if err := r.Scan(&g.Code, &g.Name, &g.Level, &g.Parent, &kind, &mode, &g.Category, &wkb); err != nil {
+		return g, err
+	}
+	g.Kind, g.Mode = domain.Kind(kind), domain.Mode(mode)
+	geom, err := decodeEWKB(wkb)
+	if err != nil {
+		return g, err
+	}
+	g.Geometry, _ = geom.(orb.MultiPolygon)
+	return g, nil
 }
 
 // BalanceShares streams the overlaps of polygon units with grid code (its

@@ -182,9 +182,10 @@ func (db *DB) NaiveGridPersons(ctx context.Context, planID int64) (map[string]in
 }
 
 // BalanceWritten reads what the plan's latest balance audit stored: its
-// grid_stats rows by code, and its findings (without geometry), so a new
+// grid_stats rows by code, and a key per finding — kind, severity, level,
+// parent, grids (comma-separated) and reason, joined by U+001F — so a new
 // audit writes only what differs.
-func (db *DB) BalanceWritten(ctx context.Context, planID int64) (map[string]domain.GridStats, []domain.Finding, error) {
+func (db *DB) BalanceWritten(ctx context.Context, planID int64) (map[string]domain.GridStats, []string, error) {
 	args := pgx.NamedArgs{"plan": planID}
 	stats := map[string]domain.GridStats{}
 	err := balanceRows(ctx, db.pool, `SELECT code, persons, households, coalesce(deviation_pct, 0), coalesce(band, '')
@@ -200,15 +201,16 @@ func (db *DB) BalanceWritten(ctx context.Context, planID int64) (map[string]doma
 	if err != nil {
 		return nil, nil, err
 	}
-	var findings []domain.Finding
-	err = balanceRows(ctx, db.pool, `SELECT kind, severity, coalesce(level, 0), coalesce(parent_code, ''), grids, reason
-		FROM finding WHERE plan_id = @plan AND check_name = 'balance'`, args, func(r pgx.Rows) error {
-		f := domain.Finding{Check: "balance"}
-		if err := r.Scan(&f.Kind, &f.Severity, &f.Level, &f.Parent, &f.Grids, &f.Reason); err != nil {
-			return err
-		}
-		findings = append(findings, f)
-		return nil
-	})
-	return stats, findings, err
+	var keys []string
+	err = balanceRows(ctx, db.pool, `SELECT concat_ws(chr(31), kind, severity, coalesce(level, 0), coalesce(parent_code, ''),
+		array_to_string(grids, ','), reason) FROM finding WHERE plan_id = @plan AND check_name = 'balance'`, args,
+		func(r pgx.Rows) error {
+			var k string
+			if err := r.Scan(&k); err != nil {
+				return err
+			}
+			keys = append(keys, k)
+			return nil
+		})
+	return stats, keys, err
 }

@@ -94,6 +94,8 @@ async function measureLevel(page, level, name) {
     rendered: await rendered(page),
     ink: await inkShare(page, name),
     status: state.status,
+    balance: state.balance || '', // balance.js: the deviation choropleth on or off
+    balanceGrids: Number(state.balanceGrids || 0), // base grids carrying balance figures
   };
   const file = join(shotDir, `${name}.png`);
   await page.screenshot({ path: file });

@@ -10,6 +10,7 @@
 
 import { GridLayers, LayerRegistry } from './layers.js';
 import { CircleLayers } from './circles.js';
+import { BalanceLayers } from './balance.js';
 import { markLevel, popupContent, renderLegend, renderLevels, renderPlans, setStatus } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -84,6 +85,7 @@ map.on('error', (e) => console.error('map:', e.error || e));
 const registry = new LayerRegistry(map);
 const popup = new maplibregl.Popup({ closeButton: true, maxWidth: '360px' });
 let grids;
+let balance;
 let circles;
 
 // loadLevel fetches one level's grids and draws them; a newer request wins.
@@ -98,6 +100,7 @@ async function loadLevel(level) {
   const fc = await api(`/api/plans/${encodeURIComponent(state.plan.name)}/grids?level=${level}`);
   if (gen !== state.generation) return;
   grids.setData(fc);
+  balance.setData(fc);
   circles.setLevel().catch(fail);
   renderLegend(dom.legend, registry.legend());
   map.triggerRepaint(); // so that 'idle' follows this data even on an empty level
@@ -157,6 +160,8 @@ map.on('click', (e) => {
 async function start() {
   await map.once('load');
   grids = registry.add(new GridLayers());
+  balance = registry.add(new BalanceLayers(grids.source));
+  balance.onToggle = () => renderLegend(dom.legend, registry.legend());
   circles = registry.add(new CircleLayers(api, () => state.level));
   window.gridplan = { map, registry, state };
   const { plans } = await api('/api/plans');

@@ -115,18 +115,3 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
     RETURN QUERY SELECT 'error'::text, NULL::integer, NULL::integer, win, ARRAY[]::integer[], SQLERRM;
 END $$;
-
--- gridplan_coverage_width is how thick a defect is: the larger of its
--- maximum inscribed circle's diameter and its mean width 2·area/perimeter.
--- The mean width is exact for long thin slivers, where the circle's default
--- tolerance (a thousandth of the extent) is too coarse; GEOS also gives up
--- on the circle of some degenerate slivers, whose mean width then stands.
-CREATE FUNCTION gridplan_coverage_width(g geometry) RETURNS double precision
-LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE
-    mean double precision := coalesce(2 * ST_Area(g) / nullif(ST_Perimeter(g), 0), 0);
-BEGIN
-    RETURN greatest(mean, 2 * (ST_MaximumInscribedCircle(g)).radius);
-EXCEPTION WHEN OTHERS THEN
-    RETURN mean;
-END $$;

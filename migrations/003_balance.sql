@@ -27,7 +27,12 @@ CREATE TABLE plan_balance (
     -- by the area of it each grid holds, or wholly to the grid holding its
     -- interior point (ST_PointOnSurface).
     polygon_units text NOT NULL DEFAULT 'area_share' CHECK (polygon_units IN ('area_share', 'interior_point')),
-    units_epoch   bigint NOT NULL DEFAULT 0
+    units_epoch   bigint NOT NULL DEFAULT 0,
+    -- The plan version and settings the stored grid_stats and balance
+    -- findings were computed for: a new process auditing an unchanged plan
+    -- need not compare them row by row.
+    results_version bigint,
+    results_key     text
 );
 
 CREATE FUNCTION gridplan_bump_units_epoch() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -33,8 +33,8 @@ type planState struct {
 	m       *model
 	written *written
 	places  map[int64]store.BalanceUnitPlace
-	// For the current counts: whether their results are written, the
-	// unassigned units, and the report (nil until asked for).
+	// For the current counts: whether their results are stored, the
+	// unassigned units and the report (nil until needed).
 	stored     bool
 	unassigned []UnassignedRow
 	section    *Section
@@ -104,23 +104,15 @@ func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, e
 	}
 	if m := ps.m; m == nil || m.version != s.Version || m.epoch != s.UnitsEpoch || m.rule != s.PolygonUnits {
 		start := time.Now()
-		// What the last audit stored is read beside the counting, on a
-		// connection of its own: the next write is only the difference.
-		var stored *written
-		var storedErr error
-		var wg sync.WaitGroup
-		wg.Go(func() { stored, storedErr = readWritten(ctx, c.db, plan.ID) })
-		ps.m, err = load(ctx, c.db, plan)
-		wg.Wait()
-		if err == nil {
-			err = storedErr
-		}
-		if err != nil {
+		if ps.m, err = load(ctx, c.db, plan); err != nil {
 			ps.m = nil
 			return nil, err
 		}
-		ps.written = stored
+		ps.written = nil
 		ps.changed()
+		// Results stored for this very version and these settings are
+		// what the counts give again: nothing to compare or write.
+		ps.stored = s.ResultsVersion == ps.m.version && s.ResultsKey == ps.m.resultsKey()
 		c.mu.Lock()
 		c.loads++
 		c.mu.Unlock()
@@ -135,38 +127,69 @@ func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, e
 }
 
 // refresh writes what changed since the counts last changed and builds
-// the section, each at most once per change of the counts.
+// the section, each at most once per change of the counts; the two run
+// side by side.
 func (ps *planState) refresh(ctx context.Context, db *store.DB) (*Section, error) {
-	if err := ps.store(ctx, db); err != nil {
+	if err := ps.findUnassigned(ctx, db); err != nil {
 		return nil, err
+	}
+	var err error
+	var wg sync.WaitGroup
+	if !ps.stored {
+		// store reads the model; section also fills its shared-boundary
+		// cache, which store does not touch.
+		wg.Go(func() { err = ps.store(ctx, db) })
 	}
 	if ps.section == nil {
 		ps.section = ps.m.section(ps.unassigned)
 	}
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
 	return ps.section, nil
 }
 
-// store writes the grid_stats rows and findings that changed; the report
-// itself is built only when asked for, so an edit costs only this.
+// findUnassigned lists the current counts' unassigned units, once.
+func (ps *planState) findUnassigned(ctx context.Context, db *store.DB) error {
+	if ps.unassigned != nil {
+		return nil
+	}
+	rows, err := ps.m.unassignedRows(ctx, db, ps.places)
+	if err != nil {
+		return err
+	}
+	if rows == nil {
+		rows = []UnassignedRow{}
+	}
+	ps.unassigned = rows
+	return nil
+}
+
+// store writes the grid_stats rows and findings that changed, then stamps
+// them with the version and settings they are for. The report itself is
+// built only when asked for, so an edit costs only this.
 func (ps *planState) store(ctx context.Context, db *store.DB) error {
 	if ps.stored {
 		return nil
 	}
-	unassigned, err := ps.m.unassignedRows(ctx, db, ps.places)
-	if err != nil {
+	if err := ps.findUnassigned(ctx, db); err != nil {
 		return err
 	}
-	w, err := ps.m.persist(ctx, db, ps.written, ps.m.findings(unassigned))
+	w, err := ps.m.persist(ctx, db, ps.written, ps.m.findings(ps.unassigned))
+	if err == nil {
+		err = db.SetBalanceResults(ctx, ps.m.planID, ps.m.version, ps.m.resultsKey())
+	}
 	if err != nil {
 		ps.written = nil // unknown: read back before the next write
 		return err
 	}
-	ps.written, ps.unassigned, ps.stored = w, unassigned, true
+	ps.written, ps.stored = w, true
 	return nil
 }
 
 // changed marks the counts changed: results to write, a report to build.
-func (ps *planState) changed() { ps.stored, ps.section = false, nil }
+func (ps *planState) changed() { ps.stored, ps.unassigned, ps.section = false, nil, nil }
 
 // GridChanged recounts after grid code of plan was created, reshaped or
 // deleted: only the units under its old and new shapes are placed again,
@@ -192,6 +215,14 @@ func (c *Checker) GridChanged(ctx context.Context, plan domain.Plan, code string
 		ps.m = nil
 		ps.changed()
 		return nil
+	}
+	if ps.stored && ps.written == nil {
+		// The database holds what the counts give now (the stamp said so):
+		// take that as the base the edit's changes are written against.
+		if err := ps.findUnassigned(ctx, c.db); err != nil {
+			return err
+		}
+		ps.written = ps.m.snapshot(ps.m.findings(ps.unassigned))
 	}
 	if err := ps.m.gridChanged(ctx, c.db, code); err != nil {
 		ps.m = nil

@@ -159,6 +159,30 @@ func readWritten(ctx context.Context, db *store.DB, planID int64) (*written, err
 	return w, nil
 }
 
+// snapshot is what persist would leave stored for the current counts.
+func (m *model) snapshot(findings []domain.Finding) *written {
+	w := &written{stats: make(map[string]domain.GridStats, len(m.grids)), findings: make(map[string]bool, len(findings))}
+	for _, g := range m.grids {
+		if g != nil {
+			w.stats[g.Code] = g.stat()
+		}
+	}
+	for _, f := range findings {
+		w.findings[findingKey(f)] = true
+	}
+	return w
+}
+
+// resultsFormat changes whenever the stored results would be written
+// differently for the same counts (the wording of findings, say), so that
+// results stamped by an older gridplan are compared and rewritten.
+const resultsFormat = "balance/1"
+
+// resultsKey identifies the settings the stored results depend on.
+func (m *model) resultsKey() string {
+	return fmt.Sprintf("%s %s %v", resultsFormat, m.rule, m.levels)
+}
+
 // persist writes what changed of grid_stats and the balance findings
 // since w (read from the database when nil).
 func (m *model) persist(ctx context.Context, db *store.DB, w *written, findings []domain.Finding) (*written, error) {

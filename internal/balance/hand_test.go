@@ -160,7 +160,18 @@ func TestSettingsChange(t *testing.T) {
 	db := srv.NewDB(t)
 	plan := handPlan(t, db)
 	c := balance.New(db, balance.Options{})
-	check(t, c, plan)
+	first := reportJSON(t, check(t, c, plan))
+
+	// A new checker (a restarted server) on the unchanged plan counts
+	// afresh, gives the same report and rewrites nothing: the stored
+	// results carry the version and settings they were computed for.
+	before := rowVersions(t, db, plan.ID)
+	if again := reportJSON(t, check(t, balance.New(db, balance.Options{}), plan)); again != first {
+		t.Errorf("a fresh audit of the unchanged plan differs:\n%s\n%s", first, again)
+	}
+	if after := rowVersions(t, db, plan.ID); after != before {
+		t.Errorf("a fresh audit of the unchanged plan rewrote stored rows: %s, then %s", before, after)
+	}
 
 	err := db.SetLevelBand(ctx, plan.ID, store.BalanceLevel{TargetPersons: 200,
 		Level: domain.Level{Level: 2, Name: "community", Band: domain.Band{MinPersons: 100, MaxPersons: 300}}})
@@ -191,4 +202,33 @@ func TestSettingsChange(t *testing.T) {
 	if err := db.SetPolygonUnits(ctx, plan.ID, "centroid"); domain.ErrorCode(err) != domain.ErrInvalid {
 		t.Errorf("an unknown rule must be refused: %v", err)
 	}
+}
+
+// A plan with nothing in it yet audits to an empty, well-formed section.
+func TestEmptyPlan(t *testing.T) {
+	ctx := context.Background()
+	db := srv.NewDB(t)
+	plan, err := db.CreatePlan(ctx, domain.Plan{Name: "empty"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := check(t, balance.New(db, balance.Options{}), plan)
+	if got := reportJSON(t, s); got != `{"levels":[],"specials":[],"grids":[],"merge_candidates":[],"split_candidates":[],`+
+		`"unassigned":{"units":0,"persons":0,"households":0,"items":[]},"totals":{"units":0,"persons":0,"households":0}}` {
+		t.Errorf("empty plan: %s", got)
+	}
+}
+
+// rowVersions sums the transaction ids that wrote the plan's grid_stats and
+// findings rows: it changes whenever any of them is rewritten.
+func rowVersions(t *testing.T, db *store.DB, planID int64) string {
+	t.Helper()
+	var s string
+	err := db.Pool().QueryRow(context.Background(), `SELECT
+		(SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM grid_stats WHERE plan_id = $1) || ' ' ||
+		(SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM finding WHERE plan_id = $1)`, planID).Scan(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

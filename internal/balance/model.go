@@ -77,7 +77,7 @@ type level struct {
 	gaps  map[int32]struct{}  // units with a part in no tiling grid
 }
 
-const split = -2 // level.tile value of a unit shared by area
+const splitByArea = -2 // level.tile value of a unit shared by area
 
 // portion is the part of a unit a grid counts (grid -1: no grid).
 type portion struct {

@@ -20,7 +20,7 @@ func (m *model) place(lv *level, u int32, buf []int) []int {
 		delete(lv.over, u)
 	}
 	if m.units.area[u] > 0 && m.rule == store.PolygonUnitsAreaShare {
-		lv.tile[u] = split
+		lv.tile[u] = splitByArea
 		lv.split[u] = m.portions(lv, u)
 		return buf
 	}
@@ -120,7 +120,7 @@ func (m *model) apply(lv *level, u int32, sign int64) {
 	case t >= 0:
 		g := m.grids[t]
 		g.persons, g.households, g.units = g.persons+p, g.households+h, g.units+sign
-	case t == split:
+	case t == splitByArea:
 		for _, pt := range lv.split[u] {
 			if pt.grid < 0 {
 				continue
@@ -153,7 +153,7 @@ func (m *model) unassigned(lv *level, u int32) (persons, households int64, any b
 	switch lv.tile[u] {
 	case -1:
 		return int64(m.units.persons[u]), int64(m.units.households[u]), true
-	case split:
+	case splitByArea:
 		for _, pt := range lv.split[u] {
 			if pt.grid < 0 {
 				return int64(pt.persons), int64(pt.households), true

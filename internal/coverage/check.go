@@ -3,8 +3,11 @@ package coverage
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 
@@ -46,7 +49,9 @@ func (ps *parentSet) of(st *state, key string) int {
 
 // groupWindows matches the edges of group key's tiling and returns an
 // overlay window round each place where they fail to match.
-func (st *state) groupWindows(key string, ps *parentSet) []window {
+// It only reads st, so groups may be checked in parallel; the caller sets
+// each window's Parent (parentSet.of) afterwards.
+func (st *state) groupWindows(key string) []window {
 	codes := st.tiles(key)
 	geoms := make([]orb.MultiPolygon, len(codes))
 	for i, c := range codes {
@@ -59,7 +64,6 @@ func (st *state) groupWindows(key string, ps *parentSet) []window {
 	for _, d := range defects {
 		w := window{group: key}
 		w.Box = d.Bound.Pad(st.margin())
-		w.Parent = ps.of(st, key)
 		for _, c := range codes {
 			if st.bounds[c].Intersects(w.Box) {
 				w.codes = append(w.codes, c)
@@ -85,8 +89,9 @@ func (st *state) maskNear(box orb.Bound) []orb.MultiPolygon {
 
 // rootCheck finds the grids overlay special grid code lies across (the
 // tiling grids under its parent it shares ground with), and returns a spill
-// window when it may reach outside its parent.
-func (st *state) rootCheck(code string, ps *parentSet) (Special, *window) {
+// window when it may reach outside its parent. Like groupWindows it only
+// reads st.
+func (st *state) rootCheck(code string) (Special, *window) {
 	g := st.grids[code]
 	sp := Special{Code: code, Name: g.Name, Level: g.Level, Category: g.Category, Mode: string(g.Mode), Crosses: []string{}}
 	host := g.Parent
@@ -123,7 +128,6 @@ func (st *state) rootCheck(code string, ps *parentSet) (Special, *window) {
 	}
 	w := &window{group: host, root: code, codes: []string{code}}
 	w.Box = st.bounds[code].Pad(st.margin())
-	w.Parent = ps.of(st, host)
 	w.Tiles = []orb.MultiPolygon{g.Geometry}
 	w.SpillOnly = true
 	return sp, w
@@ -139,6 +143,7 @@ func (st *state) overlay(ctx context.Context, db *store.DB, windows []window, ps
 	req := make([]store.CoverageWindow, len(windows))
 	for i, w := range windows {
 		req[i] = w.CoverageWindow
+		req[i].Parent = ps.of(st, w.group)
 	}
 	pieces, err := db.CoverageWindows(ctx, st.data.SRID, st.noise(), ps.geoms, req)
 	if err != nil {
@@ -155,7 +160,15 @@ func (st *state) overlay(ctx context.Context, db *store.DB, windows []window, ps
 		if failed[p.Window] && p.Kind != "error" {
 			continue // the window's answer is incomplete; the error finding stands for it
 		}
-		f := st.pieceFinding(w, p)
+		width := 0.0
+		if p.Kind != "error" {
+			// Thinner than the noise: what is left of a shared boundary
+			// near a real defect, not a defect.
+			if width = geo.Width(p.Metric, st.noise()/4); width < st.noise() {
+				continue
+			}
+		}
+		f := st.pieceFinding(w, p, width)
 		if w.root != "" {
 			spills[w.root] = append(spills[w.root], f)
 		} else {
@@ -168,11 +181,11 @@ func (st *state) overlay(ctx context.Context, db *store.DB, windows []window, ps
 // pieceFinding turns one overlay piece into a finding: an error, or a
 // sliver warning when it is thinner than the sliver width or smaller than
 // the sliver area.
-func (st *state) pieceFinding(w *window, p store.CoveragePiece) domain.Finding {
+func (st *state) pieceFinding(w *window, p store.CoveragePiece, width float64) domain.Finding {
 	tol := st.data.Tolerance
-	f := domain.Finding{Level: st.groupLevel(w.group), Parent: w.group, AreaM2: p.AreaM2, WidthM: p.WidthM,
+	f := domain.Finding{Level: st.groupLevel(w.group), Parent: w.group, AreaM2: p.AreaM2, WidthM: width,
 		Geometry: p.Geometry, Severity: domain.SeverityError}
-	sliver := p.WidthM < tol.SliverWidthM || p.AreaM2 < tol.SliverAreaM2
+	sliver := width < tol.SliverWidthM || p.AreaM2 < tol.SliverAreaM2
 	note := ""
 	if sliver {
 		f.Severity = domain.SeverityWarning
@@ -247,4 +260,48 @@ func (st *state) names(codes []string) string {
 		return "no grid"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// checkAll checks the given groups and overlay special grids, in parallel
+// on every core, and returns the windows that need overlay in a stable
+// order, with the specials found.
+func (st *state) checkAll(keys, roots []string) ([]window, map[string]Special) {
+	perGroup := make([][]window, len(keys))
+	perRoot := make([]*window, len(roots))
+	specials := make([]Special, len(roots))
+	parallel(len(keys)+len(roots), func(i int) {
+		if i < len(keys) {
+			perGroup[i] = st.groupWindows(keys[i])
+			return
+		}
+		i -= len(keys)
+		specials[i], perRoot[i] = st.rootCheck(roots[i])
+	})
+	var out []window
+	for _, ws := range perGroup {
+		out = append(out, ws...)
+	}
+	sp := make(map[string]Special, len(roots))
+	for i, code := range roots {
+		sp[code] = specials[i]
+		if perRoot[i] != nil {
+			out = append(out, *perRoot[i])
+		}
+	}
+	return out, sp
+}
+
+// parallel runs fn(0..n-1) on as many goroutines as there are cores.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -142,17 +142,8 @@ func (c *Checker) compute(ctx context.Context, plan domain.Plan) (*state, error)
 	}
 	slices.Sort(codes)
 	var ps parentSet
-	var windows []window
-	for _, key := range st.groupKeys() {
-		windows = append(windows, st.groupWindows(key, &ps)...)
-	}
-	for _, code := range st.roots(codes) {
-		sp, w := st.rootCheck(code, &ps)
-		st.specials[code] = sp
-		if w != nil {
-			windows = append(windows, *w)
-		}
-	}
+	windows, specials := st.checkAll(st.groupKeys(), st.roots(codes))
+	st.specials = specials
 	if st.groups, st.spills, err = st.overlay(ctx, c.db, windows, &ps); err != nil {
 		return nil, err
 	}

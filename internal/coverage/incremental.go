@@ -82,12 +82,12 @@ func (c *Checker) GridChanged(ctx context.Context, plan domain.Plan, code string
 // st, with one overlay and one transform round trip.
 func (c *Checker) recheck(ctx context.Context, st *state, groups, roots, redo map[string]bool) error {
 	var ps parentSet
-	var windows []window
 	live := map[string]bool{}
+	var keys []string
 	for _, key := range st.groupKeys() {
 		if groups[key] {
 			live[key] = true
-			windows = append(windows, st.groupWindows(key, &ps)...)
+			keys = append(keys, key)
 		}
 	}
 	for key := range groups {
@@ -95,17 +95,13 @@ func (c *Checker) recheck(ctx context.Context, st *state, groups, roots, redo ma
 			delete(st.groups, key) // no longer a parent with children
 		}
 	}
-	specials := map[string]Special{}
+	var rootCodes []string
 	for _, code := range sortedKeys(roots) {
-		if g := st.grids[code]; g == nil || !st.overlayRoot(g) {
-			continue
-		}
-		sp, w := st.rootCheck(code, &ps)
-		specials[code] = sp
-		if w != nil {
-			windows = append(windows, *w)
+		if g := st.grids[code]; g != nil && st.overlayRoot(g) {
+			rootCodes = append(rootCodes, code)
 		}
 	}
+	windows, specials := st.checkAll(keys, rootCodes)
 	gs, spills, err := st.overlay(ctx, c.db, windows, &ps)
 	if err != nil {
 		return err

@@ -34,6 +34,10 @@ type BalanceSettings struct {
 	UnitsEpoch   int64
 	PolygonUnits string
 	Levels       []BalanceLevel
+	// The plan version and settings key the stored results were computed
+	// for (SetBalanceResults); 0 and "" when unknown.
+	ResultsVersion int64
+	ResultsKey     string
 }
 
 // BalanceGrid is a grid as the balance audit needs it: its geometry in the
@@ -191,9 +195,10 @@ type balanceQuerier interface {
 func balanceSettings(ctx context.Context, q balanceQuerier, planID int64) (BalanceSettings, error) {
 	var s BalanceSettings
 	args := pgx.NamedArgs{"plan": planID}
-	err := q.QueryRow(ctx, `SELECT p.version, coalesce(b.units_epoch, 0), coalesce(b.polygon_units, 'area_share')
+	err := q.QueryRow(ctx, `SELECT p.version, coalesce(b.units_epoch, 0), coalesce(b.polygon_units, 'area_share'),
+		coalesce(b.results_version, 0), coalesce(b.results_key, '')
 		FROM plan p LEFT JOIN plan_balance b ON b.plan_id = p.id WHERE p.id = @plan`, args).
-		Scan(&s.Version, &s.UnitsEpoch, &s.PolygonUnits)
+		Scan(&s.Version, &s.UnitsEpoch, &s.PolygonUnits, &s.ResultsVersion, &s.ResultsKey)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s, domain.Errorf(domain.ErrNotFound, "plan %d does not exist", planID)
 	}

@@ -160,6 +160,15 @@ func (db *DB) SetPolygonUnits(ctx context.Context, planID int64, rule string) er
 	return err
 }
 
+// SetBalanceResults records the plan version and settings key the stored
+// grid_stats rows and balance findings now reflect.
+func (db *DB) SetBalanceResults(ctx context.Context, planID, version int64, key string) error {
+	_, err := db.pool.Exec(ctx, `INSERT INTO plan_balance (plan_id, results_version, results_key) VALUES (@plan, @version, @key)
+		ON CONFLICT (plan_id) DO UPDATE SET results_version = excluded.results_version, results_key = excluded.results_key`,
+		pgx.NamedArgs{"plan": planID, "version": version, "key": key})
+	return err
+}
+
 // NaiveGridPersons is the reference the balance audit is judged and
 // timed against: a plain PostGIS spatial join of units and grids, grouped
 // by grid. A unit on the boundary of two grids counts in both, and a

@@ -27,19 +27,16 @@ type CoveragePiece struct {
 	I, J   int    // tiles (indexes into the window's Tiles): the spilling one, the overlapping pair; -1 if none
 	Near   []int  // for a gap, the tiles within the noise distance of it
 	AreaM2 float64
-	// WidthM is how thick the piece is: the larger of its maximum inscribed
-	// circle's diameter and its mean width 2·area/perimeter (exact for long
-	// thin slivers, where the circle's default tolerance is too coarse).
-	WidthM   float64
-	Geometry orb.Geometry // WGS84
+	Metric   orb.MultiPolygon // in the plan's CRS, to measure its width
+	Geometry orb.Geometry     // WGS84
 	Message  string
 }
 
 // CoverageWindows computes the exact defects of each window with PostGIS
 // (gridplan_coverage_window, migration 002), in metric CRS srid, in one
-// round trip. Pieces thinner than noise are floating-point noise and left
-// out. Windows are small and few: the audit sends only the places where
-// edges failed to match.
+// round trip. Pieces without area are left out; telling noise from
+// defects by width is the caller's. Windows are small and few: the audit
+// sends only the places where edges failed to match.
 func (db *DB) CoverageWindows(ctx context.Context, srid int, noise float64, parents []orb.MultiPolygon, windows []CoverageWindow) ([]CoveragePiece, error) {
 	if len(windows) == 0 {
 		return nil, nil
@@ -86,39 +83,37 @@ func (db *DB) CoverageWindows(ctx context.Context, srid int, noise float64, pare
 	}
 	rows, err := db.pool.Query(ctx, `
 		SELECT w.n::int - 1, r.kind, coalesce(r.i - 1, -1), coalesce(r.j - 1, -1), r.grids, coalesce(r.message, ''),
-		       a.area, a.width, ST_AsEWKB(ST_Transform(r.geom, 4326))
+		       ST_Area(r.geom), ST_AsEWKB(r.geom), ST_AsEWKB(ST_Transform(r.geom, 4326))
 		  FROM unnest(@boxes::bytea[], @tiles::bytea[], @masks::bytea[], @parent::int[], @spill::bool[])
 		       WITH ORDINALITY AS w(box, tiles, mask, parent, spill, n)
 		 CROSS JOIN LATERAL gridplan_coverage_window(ST_GeomFromEWKB(w.box),
 		       ST_GeomFromEWKB((@parents::bytea[])[nullif(w.parent, 0)]),
 		       ST_GeomFromEWKB(w.tiles), ST_GeomFromEWKB(w.mask), @noise, w.spill) r
-		 CROSS JOIN LATERAL (SELECT ST_Area(r.geom) AS area,
-		       CASE WHEN r.kind = 'error' THEN 0 ELSE gridplan_coverage_width(r.geom) END AS width) a
-		 WHERE r.kind = 'error' OR (a.area > 0 AND a.width >= @noise)
+		 WHERE r.kind = 'error' OR ST_Area(r.geom) > 0
 		 ORDER BY 1, 2, 3, 4`,
 		pgx.NamedArgs{"boxes": boxes, "tiles": tiles, "masks": masks, "parent": parentIdx, "spill": spill,
 			"parents": parentWKB, "noise": noise})
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (CoveragePiece, error) {
+	pieces, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CoveragePiece, error) {
 		var p CoveragePiece
 		var near []int32
-		var wkb []byte
-		var width *float64
-		if err := r.Scan(&p.Window, &p.Kind, &p.I, &p.J, &near, &p.Message, &p.AreaM2, &width, &wkb); err != nil {
+		var metric, wkb []byte
+		if err := r.Scan(&p.Window, &p.Kind, &p.I, &p.J, &near, &p.Message, &p.AreaM2, &metric, &wkb); err != nil {
 			return p, err
 		}
 		for _, k := range near {
 			p.Near = append(p.Near, int(k)-1)
 		}
-		if width != nil {
-			p.WidthM = *width
-		}
 		var err error
+		if p.Metric, err = decodeMultiPolygon(metric); err != nil {
+			return p, err
+		}
 		p.Geometry, err = decodeEWKB(wkb)
 		return p, err
 	})
+	return pieces, err
 }
 
 // NaiveCoverage is what the naive SQL coverage audit finds: the reference

@@ -192,3 +192,23 @@ func TestInteriorPoint(t *testing.T) {
 		t.Error("a polygon without area has no interior point")
 	}
 }
+
+func TestWidth(t *testing.T) {
+	cases := []struct {
+		name      string
+		mp        orb.MultiPolygon
+		want, tol float64
+	}{
+		{"square", box(0, 0, 10, 10), 10, 0.05},
+		{"long thin sliver", box(0, 0, 1000, 0.3), 0.3, 0.01},
+		{"diagonal sliver", poly(orb.Point{0, 0}, orb.Point{700, 700}, orb.Point{700, 700.4}, orb.Point{0, 0.4}), 0.28, 0.02},
+		{"body with a hairline tail", orb.MultiPolygon{{append(square(0, 0, 5, 5)[:4:4], orb.Point{0, 5}, orb.Point{0, 2.501}, orb.Point{-200, 2.501}, orb.Point{-200, 2.5}, orb.Point{0, 2.5}, orb.Point{0, 0})}}, 5, 0.05},
+		{"degenerate needle", poly(orb.Point{468869.79363, 3841976.385461423}, orb.Point{468870.83363, 3841976.385461423}, orb.Point{468870.83363, 3841976.3854614226}), 0, 1e-6},
+		{"nothing", nil, 0, 0},
+	}
+	for _, c := range cases {
+		if got := Width(c.mp, 0.005); math.Abs(got-c.want) > c.tol {
+			t.Errorf("%s: width %v, want %v ± %v", c.name, got, c.want, c.tol)
+		}
+	}
+}

@@ -68,11 +68,19 @@ func inscribedRadius(mp orb.MultiPolygon, precision float64) float64 {
 		d := ix.signedDistance(c)
 		return labelCell{c: c, h: h, d: d, best: d + h*math.Sqrt2}
 	}
+	// Square cells as wide as the bound's short side, fewer and larger for
+	// a needle (whose circle is tiny anyway), counted in integers so that
+	// no step can vanish against large coordinates.
+	w, ht := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
+	if math.Ceil(w/size)*math.Ceil(ht/size) > maxCells/4 {
+		size = math.Max(w, ht) / (maxCells / 4)
+	}
+	nx, ny := int(math.Ceil(w/size)), int(math.Ceil(ht/size))
 	var q cellQueue
 	h := size / 2
-	for x := b.Min[0]; x < b.Max[0]; x += size {
-		for y := b.Min[1]; y < b.Max[1]; y += size {
-			q = append(q, cell(orb.Point{x + h, y + h}, h))
+	for i := range nx {
+		for j := range ny {
+			q = append(q, cell(orb.Point{b.Min[0] + (float64(i)+0.5)*size, b.Min[1] + (float64(j)+0.5)*size}, h))
 		}
 	}
 	heap.Init(&q)

@@ -13,7 +13,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	var cfg Config
 	fs := newFlags(e, "export", &cfg)
 	level := fs.Int("level", 0, "only grids of this level")
-	what := fs.String("what", "grids", "grids, units or facilities")
+	what := fs.String("what", "grids", "grids, units, facilities or findings (the latest audit's)")
 	pos, err := parseArgs(fs, args, "NAME")
 	if err != nil {
 		return err
@@ -22,11 +22,9 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return usageError{"--level must be a positive level number"}
 	}
 	switch *what {
-	case "grids", "units", "facilities":
-	case "findings":
-		return domain.Errorf(domain.ErrInvalid, "--what findings: no stored audit findings to export yet; run gridplan audit")
+	case "grids", "units", "facilities", "findings":
 	default:
-		return usageError{"--what must be grids, units or facilities"}
+		return usageError{"--what must be grids, units, facilities or findings"}
 	}
 	return withStore(ctx, e, cfg, func(db *store.DB) error {
 		plan, err := db.Plan(ctx, pos[0])
@@ -44,6 +42,9 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			err = db.EachUnit(ctx, plan.ID, func(u domain.Unit) error { return out.Write(geojsonio.UnitFeature(u)) })
 		case "facilities":
 			err = db.EachFacility(ctx, plan.ID, func(f domain.Facility) error { return out.Write(geojsonio.FacilityFeature(f)) })
+		case "findings":
+			// The latest audit's findings, every check that has run.
+			err = db.EachFinding(ctx, plan.ID, func(f domain.Finding) error { return out.Write(geojsonio.FindingFeature(f)) })
 		}
 		if err != nil {
 			return err

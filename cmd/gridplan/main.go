@@ -44,8 +44,10 @@ func commands() []command {
 		{"import", "import grids|units|facilities NAME FILE.geojson [field flags] | import osm NAME FILE.osm.pbf [--facilities]", "import GeoJSON or an OSM extract into a plan", runImport},
 		{"rule", "rule add NAME --facility-type T --minutes M [--speed-m-per-min 80] [--target-pct 85] | rule list NAME | rule remove NAME --facility-type T --minutes M", "manage a plan's service-circle rules", runRule},
 		{"audit", "audit NAME [--checks coverage,balance,circles] [--format json|text]", "audit a plan; exit 1 when errors are found", runAudit},
+		{"coverage-settings", "coverage-settings NAME [--sliver-area-m2 X] [--sliver-width-m X] [--noise-m X] [--mask FILE.geojson | --clear-mask]",
+			"show or set the coverage audit's tolerances and allowed-gap mask", runCoverageSettings},
 		{"bench", "bench WHAT [--scale 1] [--runs 5]", "measure gridplan against its reference on the demo district", runBench},
-		{"export", "export NAME [--level N] [--what grids|units|facilities] > out.geojson", "export a plan as GeoJSON", runExport},
+		{"export", "export NAME [--level N] [--what grids|units|facilities|findings] > out.geojson", "export a plan as GeoJSON", runExport},
 	}
 }
 

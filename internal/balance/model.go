@@ -71,7 +71,7 @@ type level struct {
 	n     int
 	slots []int32 // locator id -> grid index, -1 when free
 	loc   *geo.PointLocator
-	tile  []int32             // per unit: tiling grid, -1 none, split when the unit is shared by area
+	tile  []int32             // per unit: tiling grid, -1 none, splitByArea when shared by area
 	over  map[int32][]int32   // per unit: overlay grids counting it wholly
 	split map[int32][]portion // per unit shared by area: its portions, grid -1 for the unassigned one
 	gaps  map[int32]struct{}  // units with a part in no tiling grid
@@ -214,6 +214,9 @@ func (m *model) placeLevel(lv *level) {
 		m.apply(lv, int32(u), 1)
 	}
 }
+
+// liveGrids is the number of grids (deleted ones excluded).
+func (m *model) liveGrids() int { return len(m.byCode) }
 
 // round keeps reports readable and stable: x to so many decimals (dividing
 // by a power of ten gives the shortest decimal, where multiplying by 0.01

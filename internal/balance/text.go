@@ -55,8 +55,8 @@ func (s *Section) WriteText(w io.Writer) error {
 		if !c.InBand {
 			note = " (parts would fall under the band)"
 		}
-		fmt.Fprintf(w, "  level %d  %-22s %d persons, %d households -> %d parts of ~%.0f households%s\n",
-			c.Level, c.Code, c.Persons, c.Households, c.Parts, c.HouseholdsPerPart, note)
+		fmt.Fprintf(w, "  level %d  %-22s %d persons, %d households -> %d parts of ~%.0f persons, ~%.0f households%s\n",
+			c.Level, c.Code, c.Persons, c.Households, c.Parts, c.PersonsPerPart, c.HouseholdsPerPart, note)
 	}
 	fmt.Fprintf(w, "Merge candidates (adjacent siblings, one or both under the band, within it together): %d\n", len(s.MergeCandidates))
 	for _, c := range topPerLevel(s.MergeCandidates, func(c Merge) int { return c.Level }) {

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/domain"
@@ -200,7 +201,7 @@ func (st *state) pieceFinding(w *window, p store.CoveragePiece, width float64) d
 		}
 		slices.Sort(f.Grids)
 		switch {
-		case len(f.Grids) == 1:
+		case len(f.Grids) == 1 && st.inShell(f.Grids[0], p.Metric):
 			f.Reason = fmt.Sprintf("%.1f m² hole in grid %s that no other child of %s fills%s", p.AreaM2, st.name(f.Grids[0]), where, note)
 		case w.group == top && st.data.Boundary == nil:
 			f.Reason = fmt.Sprintf("%.1f m² enclosed by level-1 grids but covered by none%s; next to %s", p.AreaM2, note, st.names(f.Grids))
@@ -226,6 +227,21 @@ func (st *state) pieceFinding(w *window, p store.CoveragePiece, width float64) d
 		f.Reason = fmt.Sprintf("PostGIS could not overlay this place of %s (%s); check these grids by hand", where, p.Message)
 	}
 	return f
+}
+
+// inShell reports whether a gap lies inside grid code's outer rings: a
+// hole of that grid rather than ground beside it.
+func (st *state) inShell(code string, gap orb.MultiPolygon) bool {
+	pt, ok := geo.InteriorPoint(gap)
+	if !ok {
+		return false
+	}
+	for _, part := range st.grids[code].Geometry {
+		if len(part) > 0 && planar.RingContains(part[0], pt) {
+			return true
+		}
+	}
+	return false
 }
 
 func pick(cond bool, a, b string) string {

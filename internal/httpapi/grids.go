@@ -54,6 +54,7 @@ func (s *Server) getGrid(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", planETag(p.Version)) // what an edit sends back in If-Match
 	w.Header().Set("Content-Type", "application/geo+json")
 	writeJSONBody(w, geojsonio.GridFeature(g))
 }

@@ -47,7 +47,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 	r.Use(middleware.Recoverer)
 	r.Use(cors.Handler(cors.Options{
 		AllowedOrigins: []string{"*"},
-		AllowedMethods: []string{"GET", "HEAD", "OPTIONS"},
+		AllowedMethods: []string{"GET", "HEAD", "OPTIONS", "PUT", "DELETE"},
 		AllowedHeaders: []string{"Accept", "Content-Type", "If-None-Match", "If-Match"},
 		ExposedHeaders: []string{"ETag", "Link"},
 		MaxAge:         3600,
@@ -65,6 +65,9 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 			r.Get("/", s.getPlan)
 			r.Get("/grids", s.listGrids)
 			r.Get("/grids/{code}", s.getGrid)
+			r.Put("/grids/{code}", s.putGrid)
+			r.Delete("/grids/{code}", s.deleteGrid)
+			r.Get("/findings", s.listFindings)
 			if s.auditor != nil {
 				r.Get("/audit", s.getAudit)
 			}

@@ -38,6 +38,7 @@ type BalanceSettings struct {
 	// for (SetBalanceResults); 0 and "" when unknown.
 	ResultsVersion int64
 	ResultsKey     string
+	StatsRows      int // grid_stats rows of the plan
 }
 
 // BalanceGrid is a grid as the balance audit needs it: its geometry in the
@@ -196,9 +197,9 @@ func balanceSettings(ctx context.Context, q balanceQuerier, planID int64) (Balan
 	var s BalanceSettings
 	args := pgx.NamedArgs{"plan": planID}
 	err := q.QueryRow(ctx, `SELECT p.version, coalesce(b.units_epoch, 0), coalesce(b.polygon_units, 'area_share'),
-		coalesce(b.results_version, 0), coalesce(b.results_key, '')
+		coalesce(b.results_version, 0), coalesce(b.results_key, ''), (SELECT count(*) FROM grid_stats WHERE plan_id = p.id)
 		FROM plan p LEFT JOIN plan_balance b ON b.plan_id = p.id WHERE p.id = @plan`, args).
-		Scan(&s.Version, &s.UnitsEpoch, &s.PolygonUnits, &s.ResultsVersion, &s.ResultsKey)
+		Scan(&s.Version, &s.UnitsEpoch, &s.PolygonUnits, &s.ResultsVersion, &s.ResultsKey, &s.StatsRows)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s, domain.Errorf(domain.ErrNotFound, "plan %d does not exist", planID)
 	}

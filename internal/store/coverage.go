@@ -168,16 +168,21 @@ func coverageMask(ctx context.Context, tx pgx.Tx, planID int64) ([]orb.MultiPoly
 
 // topOutline is the outline of the top-level tiling grids (level 1, no
 // parent, not overlay special grids) with holes filled: for a plan without
-// a boundary, the ground its top level claims to cover.
+// a boundary, the ground its top level claims to cover. The union runs on
+// a noise-sized precision grid (OverlayNG), or boundaries shared up to
+// noise would leave hairline cracks that split it into pieces and open
+// its holes to the outside.
 func topOutline(ctx context.Context, tx pgx.Tx, planID int64) (orb.MultiPolygon, error) {
 	var wkb []byte
 	err := tx.QueryRow(ctx, `
 		SELECT ST_AsEWKB(ST_Multi(ST_Union(ST_MakePolygon(ST_ExteriorRing(d.geom)))))
 		  FROM (SELECT (ST_Dump(ST_Union(CASE WHEN ST_IsValid(geom_m) THEN geom_m
-		                                      ELSE ST_CollectionExtract(ST_MakeValid(geom_m), 3) END))).geom
+		                                      ELSE ST_CollectionExtract(ST_MakeValid(geom_m), 3) END,
+		                                 (SELECT coalesce(max(noise_m), @noise) FROM coverage_settings WHERE plan_id = @plan)))).geom
 		          FROM grid
 		         WHERE plan_id = @plan AND level = 1 AND parent_code IS NULL
-		           AND NOT (kind = 'special' AND mode = 'overlay')) d`, pgx.NamedArgs{"plan": planID}).Scan(&wkb)
+		           AND NOT (kind = 'special' AND mode = 'overlay')) d`,
+		pgx.NamedArgs{"plan": planID, "noise": DefaultCoverageNoiseM}).Scan(&wkb)
 	if err != nil {
 		return nil, err
 	}

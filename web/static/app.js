@@ -11,6 +11,7 @@
 import { GridLayers, LayerRegistry } from './layers.js';
 import { CircleLayers } from './circles.js';
 import { BalanceLayers } from './balance.js';
+import { CoverageLayers } from './coverage.js';
 import { markLevel, popupContent, renderLegend, renderLevels, renderPlans, setStatus } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -87,6 +88,7 @@ const popup = new maplibregl.Popup({ closeButton: true, maxWidth: '360px' });
 let grids;
 let balance;
 let circles;
+let coverage;
 
 // loadLevel fetches one level's grids and draws them; a newer request wins.
 async function loadLevel(level) {
@@ -149,6 +151,7 @@ map.on('mousemove', (e) => {
 });
 map.on('mouseout', () => setHover(null));
 map.on('click', (e) => {
+  if (coverage && coverage.click(e)) return popup.remove(); // a coverage finding answers for itself
   const hit = topGrid(e.point);
   if (!hit) {
     popup.remove();
@@ -163,6 +166,7 @@ async function start() {
   balance = registry.add(new BalanceLayers(grids.source));
   balance.onToggle = () => renderLegend(dom.legend, registry.legend());
   circles = registry.add(new CircleLayers(api, () => state.level));
+  coverage = registry.add(new CoverageLayers(api, () => state.plan));
   window.gridplan = { map, registry, state };
   const { plans } = await api('/api/plans');
   state.plans = plans;

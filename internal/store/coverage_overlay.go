@@ -22,11 +22,11 @@ type CoverageWindow struct {
 
 // CoveragePiece is one connected polygon of a defect a window held.
 type CoveragePiece struct {
-	Window int
-	Kind   string // gap, outside_parent, overlap; error when the overlay failed (Message says why)
-	I, J   int    // tiles (indexes into the window's Tiles): the spilling one, the overlapping pair; -1 if none
-	Near   []int  // for a gap, the tiles within the noise distance of it
-	AreaM2 float64
+	Window   int
+	Kind     string // gap, outside_parent, overlap; error when the overlay failed (Message says why)
+	I, J     int    // tiles (indexes into the window's Tiles): the spilling one, the overlapping pair; -1 if none
+	Near     []int  // for a gap, the tiles within the noise distance of it
+	AreaM2   float64
 	Metric   orb.MultiPolygon // in the plan's CRS, to measure its width
 	Geometry orb.Geometry     // WGS84
 	Message  string

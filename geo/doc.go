@@ -15,7 +15,9 @@
 //     label by tracing the edges whose two sides carry different labels.
 //
 // Checking coverages (files coverage*): matching shared edges between
-// neighbours so that only the places that fail need exact overlay.
+// neighbours so that only the places that fail need exact overlay
+// ([CheckTiling]); comparing polygons up to noise ([Overlaps], [Covers]);
+// measuring how thick a defect is ([Width]).
 //
 // Counting people (files balance*): locating units in grids, apportioning
 // persons by area share with exact conservation, compactness.

@@ -115,13 +115,14 @@ func (st *state) rootCheck(code string) (Special, *window) {
 			names[i] = c
 		}
 	}
+	level := fmt.Sprintf("level %d (%s)", g.Level, st.levelName(g.Level))
 	switch len(sp.Crosses) {
 	case 0:
-		sp.Reason = fmt.Sprintf("overlays no %s grid", st.levelName(g.Level))
+		sp.Reason = "overlays no grid of " + level
 	case 1:
-		sp.Reason = fmt.Sprintf("lies within %s %s", st.levelName(g.Level), names[0])
+		sp.Reason = fmt.Sprintf("lies within %s, a grid of %s", names[0], level)
 	default:
-		sp.Reason = fmt.Sprintf("crosses %d %s grids: %s", len(names), st.levelName(g.Level), strings.Join(names, ", "))
+		sp.Reason = fmt.Sprintf("crosses %d grids of %s: %s", len(names), level, strings.Join(names, ", "))
 	}
 	parent := st.parentGeometry(host)
 	if parent == nil || geo.Covers(parent, g.Geometry, st.noise()) {

@@ -84,8 +84,8 @@ func (c *Checker) recheck(ctx context.Context, st *state, groups, roots, redo ma
 	var ps parentSet
 	live := map[string]bool{}
 	var keys []string
-	for _, key := range st.groupKeys() {
-		if groups[key] {
+	for _, key := range sortedKeys(groups) {
+		if st.isGroup(key) {
 			live[key] = true
 			keys = append(keys, key)
 		}

@@ -186,8 +186,14 @@ func (s *Section) WriteText(w io.Writer) error {
 				fmt.Fprintf(&b, "\nOverlay special grids across several grids:\n")
 			}
 			crossing++
-			fmt.Fprintf(&b, "  %s %s (%s): %s\n", sp.Code, sp.Name, s.levelLabel(sp.Level), sp.Reason)
+			if crossing > 20 {
+				continue // the JSON report lists them all
+			}
+			fmt.Fprintf(&b, "  %s %s: %s\n", sp.Code, sp.Name, sp.Reason)
 		}
+	}
+	if crossing > 20 {
+		fmt.Fprintf(&b, "  … and %d more (see --format json)\n", crossing-20)
 	}
 	if n := len(s.specials) - crossing; n > 0 {
 		fmt.Fprintf(&b, "\n%d other overlay special grid(s) lie within one grid each.\n", n)

@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +35,7 @@ type state struct {
 	spills   map[string][]domain.Finding // overlay special grids outside their parent
 	perGrid  map[string][]domain.Finding // hierarchy, invalid, multipart, by grid
 	plain    []domain.Finding            // the plan boundary's own findings
+	labels   map[string]string           // grid code → name, shared with the sections made
 	stored   bool                        // findings written to the finding table
 }
 
@@ -41,10 +43,12 @@ func newState(plan domain.Plan, data store.CoverageData) *state {
 	st := &state{plan: plan, version: data.Version, data: data,
 		grids: make(map[string]*store.CoverageGrid, len(data.Grids)), bounds: make(map[string]orb.Bound, len(data.Grids)),
 		children: map[string][]string{}, groups: map[string][]domain.Finding{}, specials: map[string]Special{},
-		spills: map[string][]domain.Finding{}, perGrid: map[string][]domain.Finding{}}
+		spills: map[string][]domain.Finding{}, perGrid: map[string][]domain.Finding{},
+		labels: make(map[string]string, len(data.Grids))}
 	for i := range data.Grids {
 		g := &data.Grids[i]
 		st.grids[g.Code] = g
+		st.labels[g.Code] = g.Name
 		st.bounds[g.Code] = g.Geometry.Bound()
 		st.children[g.Parent] = append(st.children[g.Parent], g.Code)
 	}
@@ -66,6 +70,10 @@ func (st *state) setGrid(code string, g *store.CoverageGrid) {
 		return
 	}
 	st.grids[code] = g
+	if name, ok := st.labels[code]; !ok || name != g.Name {
+		st.labels = maps.Clone(st.labels) // sections already handed out keep theirs
+		st.labels[code] = g.Name
+	}
 	st.bounds[code] = g.Geometry.Bound()
 	kids := st.children[g.Parent]
 	i, _ := slices.BinarySearch(kids, code)
@@ -142,12 +150,17 @@ func (st *state) groupLevel(key string) int {
 func (st *state) groupKeys() []string {
 	var keys []string
 	for key := range st.children {
-		if (key == top || st.grids[key] != nil) && len(st.tiles(key)) > 0 && st.parentGeometry(key) != nil {
+		if st.isGroup(key) {
 			keys = append(keys, key)
 		}
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// isGroup reports whether key is a parent with children to tile it.
+func (st *state) isGroup(key string) bool {
+	return (key == top || st.grids[key] != nil) && len(st.tiles(key)) > 0 && st.parentGeometry(key) != nil
 }
 
 // roots lists the overlay special grids among codes, sorted.
@@ -180,10 +193,7 @@ func (st *state) levelName(level int) string {
 
 // section assembles the report section from the parts.
 func (st *state) section() *Section {
-	s := &Section{names: make(map[string]string, len(st.grids)), levels: map[int]string{}}
-	for c, g := range st.grids {
-		s.names[c] = g.Name
-	}
+	s := &Section{names: st.labels, levels: map[int]string{}}
 	for _, l := range st.plan.Levels {
 		s.levels[l.Level] = l.Name
 	}

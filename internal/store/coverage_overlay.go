@@ -155,16 +155,18 @@ func (db *DB) NaiveCoverage(ctx context.Context, planID int64) (NaiveCoverage, e
 	if err != nil {
 		return n, err
 	}
+	// Pairs straight from the grid table, so the join runs on its spatial
+	// index as a hand-written query would.
 	err = db.pool.QueryRow(ctx, `
-		WITH tiling AS (
-			SELECT c.id, c.parent_code, c.level, c.geom_m FROM grid c
-			  LEFT JOIN grid p ON p.plan_id = c.plan_id AND p.code = c.parent_code
-			 WHERE c.plan_id = @plan
-			   AND (c.kind = 'base' OR c.mode = 'carve_out' OR p.mode = 'overlay')),
-		pairs AS (
+		WITH pairs AS (
 			SELECT ST_Intersection(a.geom_m, b.geom_m) AS i
-			  FROM tiling a JOIN tiling b ON a.parent_code IS NOT DISTINCT FROM b.parent_code
-			   AND a.level = b.level AND a.id < b.id AND ST_Intersects(a.geom_m, b.geom_m))
+			  FROM grid a JOIN grid b ON b.plan_id = a.plan_id AND a.id < b.id AND b.level = a.level
+			   AND coalesce(b.parent_code, '') = coalesce(a.parent_code, '') AND ST_Intersects(a.geom_m, b.geom_m)
+			 WHERE a.plan_id = @plan
+			   AND (a.kind = 'base' OR a.mode = 'carve_out' OR EXISTS (SELECT 1 FROM grid p
+			        WHERE p.plan_id = a.plan_id AND p.code = a.parent_code AND p.mode = 'overlay'))
+			   AND (b.kind = 'base' OR b.mode = 'carve_out' OR EXISTS (SELECT 1 FROM grid p
+			        WHERE p.plan_id = b.plan_id AND p.code = b.parent_code AND p.mode = 'overlay')))
 		SELECT count(*), count(*) FILTER (WHERE ST_Area(i) > 0), coalesce(sum(ST_Area(i)), 0) FROM pairs`, args).
 		Scan(&n.Pairs, &n.Overlaps, &n.OverlapArea)
 	if err != nil {

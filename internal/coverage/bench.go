@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -58,9 +59,9 @@ func Benchmark(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([
 
 // benchEdit times GridChanged + Check after moving one vertex of a
 // micro-grid in the middle of the plan, then moving it back.
-func benchEdit(ctx context.Context, db *store.DB, plan domain.Plan, runs int) (bench.Result, error) {
+func benchEdit(ctx context.Context, db *store.DB, plan domain.Plan, runs int) (_ bench.Result, err error) {
 	var micro []string
-	err := db.EachGrid(ctx, plan.ID, store.GridFilter{Level: 4}, func(g domain.Grid) error {
+	err = db.EachGrid(ctx, plan.ID, store.GridFilter{Level: 4}, func(g domain.Grid) error {
 		if g.Kind == domain.KindBase {
 			micro = append(micro, g.Code)
 		}
@@ -103,6 +104,13 @@ func benchEdit(ctx context.Context, db *store.DB, plan domain.Plan, runs int) (b
 	// Move and move back, so the plan ends as it began; only GridChanged +
 	// Check is timed: what an edit endpoint does after its UPDATE.
 	n := 2 * max(1, (runs+1)/2)
+	// Whatever happens, the plan must end as it began: an interrupted run
+	// would otherwise leave a moved vertex (a real gap) in the bench plan.
+	defer func() {
+		if _, _, rerr := db.UpdateGrid(context.WithoutCancel(ctx), plan, code, store.GridEdit{Geometry: original}); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("restore grid %s after the benchmark: %w", code, rerr))
+		}
+	}()
 	var times, updates []time.Duration
 	findings := 0
 	for i := range n {

@@ -39,6 +39,7 @@ type specResult struct {
 	WebGL       string            `json:"webgl"`
 	Level1      *levelResult      `json:"level1"`
 	Level3      *levelResult      `json:"level3"`
+	Level4      *levelResult      `json:"level4"`
 	Popup       *popupResult      `json:"popup"`
 	Screenshots map[string]string `json:"screenshots"`
 	Errors      []string          `json:"errors"`
@@ -56,6 +57,7 @@ type levelResult struct {
 	// The balance choropleth (balance.js): on, and colouring every base grid.
 	Balance      string `json:"balance"`
 	BalanceGrids int    `json:"balanceGrids"`
+	Source       string `json:"source"` // type of the source the grid layers draw: geojson or vector
 }
 
 type popupResult struct {
@@ -148,6 +150,21 @@ func TestMapDrawsGrids(t *testing.T) {
 		t.Errorf("balance choropleth %q colours %d level-1 and %d level-3 grids, want on and %d and %d base grids",
 			l1.Balance, l1.BalanceGrids, l3.BalanceGrids, wantBase[1], wantBase[3])
 	}
+	// Levels 3 and 4 come from vector tiles, and every grid still shows.
+	l4 := res.Level4
+	if l4 == nil {
+		t.Fatal("level 4 not measured")
+	}
+	t.Logf("level 4: %+v", *l4)
+	if l1.Source != "geojson" || l3.Source != "vector" || l4.Source != "vector" {
+		t.Errorf("grid sources: level 1 %q, level 3 %q, level 4 %q; want geojson, vector, vector", l1.Source, l3.Source, l4.Source)
+	}
+	if l4.Features != want[4] || l4.Rendered < want[4] || l4.Ink < minInk {
+		t.Errorf("level 4 from tiles: %d grids counted, %d rendered, ink %.2f; the plan has %d", l4.Features, l4.Rendered, l4.Ink, want[4])
+	}
+	if l4.BalanceGrids != wantBase[4] {
+		t.Errorf("balance choropleth colours %d level-4 grids from tiles, want %d", l4.BalanceGrids, wantBase[4])
+	}
 	p := res.Popup
 	if p == nil {
 		t.Fatal("no popup measured")
@@ -167,7 +184,7 @@ func browserTools(t *testing.T) (node, chromium string) {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Fatalf("node not found: the browser test needs Node.js ≥ 20 and npm (%v)", err)
+		t.Fatalf("node not found: the browser test needs Node.js ≥ 18 and npm (%v)", err)
 	}
 	chromium = os.Getenv("GRIDPLAN_CHROMIUM")
 	if chromium == "" {

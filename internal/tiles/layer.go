@@ -20,9 +20,16 @@ import (
 
 const (
 	extent = 4096
-	// buffer is the margin around a tile, in tile units, so that lines
-	// drawn along the tile's edge join up.
+	// buffer is the margin around a tile, in tile units, within which a
+	// feature belongs to the tile, so that lines along its edge join up.
 	buffer = 64
+	// clipMargin is how far beyond the tile, in tile units, geometry is cut.
+	// Cutting a polygon leaves edges along the cut (and, where it leaves and
+	// re-enters, rings that touch themselves there); MapLibre draws such
+	// edges as seams across the map when they lie near the tile. One tile's
+	// width keeps every cut far from what the tile shows while coordinates
+	// stay within the range MapLibre accepts (±2 tiles).
+	clipMargin = extent
 	// simplifyPixels is the tolerance in pixels of a 512-pixel tile (8
 	// tile units): below what a screen shows.
 	simplifyPixels = 2.0
@@ -61,9 +68,11 @@ type zoomGeoms struct {
 	geoms []orb.Geometry
 }
 
-// overviewProps are the properties overview tiles keep, by layer.
+// overviewProps are the properties overview tiles keep, by layer: what the
+// map styles by at every zoom (the balance choropleth colours grids by
+// deviation_pct and outlines them by band).
 var overviewProps = map[store.Layer][]string{
-	store.LayerGrids:      {"kind", "category", "mode"},
+	store.LayerGrids:      {"kind", "category", "mode", "deviation_pct", "band"},
 	store.LayerUnits:      {"persons"},
 	store.LayerFacilities: {"type"},
 	store.LayerFindings:   {"kind", "severity"},
@@ -121,7 +130,7 @@ func (l *layer) load(ctx context.Context, db *store.DB, c ogcapi.CollectionID, s
 		}
 		for _, k := range keep {
 			if v, ok := tf.props[k]; ok {
-				tf.overview[k] = v
+				tf.overview[k] = overviewValue(k, v)
 			}
 		}
 		l.feats = append(l.feats, tf)
@@ -170,8 +179,11 @@ func tileSpan(z int) float64 { return 2 * worldHalf / float64(uint64(1)<<z) }
 func (l *layer) tile(z, x, y int) ([]byte, error) {
 	span := tileSpan(z)
 	minX, maxY := -worldHalf+float64(x)*span, worldHalf-float64(y)*span
-	pad := span * buffer / extent
-	box := orb.Bound{Min: orb.Point{minX - pad, maxY - span - pad}, Max: orb.Point{minX + span + pad, maxY + pad}}
+	around := func(margin float64) orb.Bound {
+		pad := span * margin / extent
+		return orb.Bound{Min: orb.Point{minX - pad, maxY - span - pad}, Max: orb.Point{minX + span + pad, maxY + pad}}
+	}
+	box, window := around(buffer), around(clipMargin)
 	toTile := func(p orb.Point) orb.Point {
 		return orb.Point{math.Round((p[0] - minX) / span * extent), math.Round((maxY - p[1]) / span * extent)}
 	}
@@ -181,9 +193,11 @@ func (l *layer) tile(z, x, y int) ([]byte, error) {
 		if !f.bound.Intersects(box) {
 			continue
 		}
-		g := clip.Geometry(box, geoms[i])
-		if g == nil {
-			continue
+		g := geoms[i]
+		if !window.Contains(f.bound.Min) || !window.Contains(f.bound.Max) {
+			if g = clip.Geometry(window, g); g == nil {
+				continue
+			}
 		}
 		if g = tileGeometry(project.Geometry(orb.Clone(g), toTile)); g == nil {
 			continue
@@ -277,7 +291,7 @@ func fields(l store.Layer, z int) map[string]string {
 	}
 	switch l {
 	case store.LayerGrids:
-		for _, k := range []string{"code", "name", "parent", "persons", "households", "deviation_pct", "band"} {
+		for _, k := range []string{"code", "name", "parent", "persons", "households"} {
 			out[k] = "from z13"
 		}
 	case store.LayerUnits:
@@ -288,4 +302,14 @@ func fields(l store.Layer, z int) map[string]string {
 		out["check"], out["reason"], out["area_m2"] = "from z13", "from z13", "from z13"
 	}
 	return out
+}
+
+// overviewValue rounds the deviation to a whole percent in overview tiles:
+// colour classes are far coarser, and repeated values keep MVT's value
+// table, and so the tile, small.
+func overviewValue(k string, v any) any {
+	if f, ok := v.(float64); ok && k == "deviation_pct" {
+		return math.Round(f)
+	}
+	return v
 }

@@ -96,6 +96,11 @@ async function measureLevel(page, level, name) {
     status: state.status,
     balance: state.balance || '', // balance.js: the deviation choropleth on or off
     balanceGrids: Number(state.balanceGrids || 0), // base grids carrying balance figures
+    // geojson for small levels, vector for tiled ones
+    source: await page.evaluate(() => {
+      const map = window.gridplanMap;
+      return map.getSource(map.getLayer('grids-base-fill').source).type;
+    }),
   };
   const file = join(shotDir, `${name}.png`);
   await page.screenshot({ path: file });
@@ -104,23 +109,30 @@ async function measureLevel(page, level, name) {
 }
 
 // clickGrid clicks a point of a coarse lattice over the canvas that lies
-// well inside one grid (the same grid 4 px around it, so not on an edge), and
-// returns the code MapLibre finds there and the code the popup shows.
+// well inside one grid (the same grid id 4 px around it, so not on an edge),
+// and returns that grid's code — looked up by id in the application API, not
+// the path the map itself uses (overview tiles carry no code) — and the code
+// the popup shows.
 async function clickGrid(page) {
-  const target = await page.evaluate((layers) => {
+  const target = await page.evaluate(async (layers) => {
     const map = window.gridplanMap;
     const interactive = window.gridplan.registry.interactiveLayers();
     const top = (p) => {
       const hits = map.queryRenderedFeatures(p, { layers: interactive });
-      return hits.length && layers.includes(hits[0].layer.id) ? hits[0].properties.code : null;
+      return hits.length && layers.includes(hits[0].layer.id) ? hits[0].id : null;
     };
     const { width, height } = map.getCanvas().getBoundingClientRect();
     for (const fy of [0.53, 0.43, 0.63, 0.33, 0.73]) {
       for (const fx of [0.53, 0.43, 0.63, 0.33, 0.73]) {
         const [x, y] = [Math.round(width * fx), Math.round(height * fy)];
-        const code = top([x, y]);
+        const id = top([x, y]);
         const around = [[x - 4, y], [x + 4, y], [x, y - 4], [x, y + 4]].map(top);
-        if (code && around.every((c) => c === code)) return { point: [x, y], code };
+        if (id !== null && around.every((c) => c === id)) {
+          const { plan, level } = window.gridplan.state;
+          const res = await fetch(`/api/plans/${encodeURIComponent(plan.name)}/grids?level=${level}`);
+          const grid = (await res.json()).features.find((f) => f.id === id);
+          return { point: [x, y], code: grid ? grid.properties.code : `no grid with id ${id}` };
+        }
       }
     }
     return null;
@@ -175,6 +187,11 @@ async function main() {
     result.level3.ms = Date.now() - t3;
 
     result.popup = await clickGrid(page);
+
+    const t4 = Date.now();
+    await page.locator('#levels button[data-level="4"]').click();
+    result.level4 = await measureLevel(page, 4, 'level4');
+    result.level4.ms = Date.now() - t4;
   } finally {
     if (context) await context.close();
     rmSync(userDataDir, { recursive: true, force: true });

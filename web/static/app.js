@@ -1,7 +1,8 @@
 // app.js: gridplan's web map. Loads the plans from /api/plans, lets the user
 // pick a plan and a level, draws that level's grids with MapLibre GL JS (no
 // basemap: the map works offline), highlights the grid under the pointer and
-// shows its properties on click.
+// shows its properties on click. Levels 1-2 come as GeoJSON from the API,
+// levels 3 and up as vector tiles.
 //
 // For tests and scripts the map state is observable: window.gridplanMap is
 // the maplibregl.Map, and <body> carries data-state (loading|ready|empty|
@@ -90,7 +91,23 @@ let balance;
 let circles;
 let coverage;
 
-// loadLevel fetches one level's grids and draws them; a newer request wins.
+// Levels from this one on are drawn from vector tiles: thousands of grids
+// (6,800 micro-grids in the demo) would make one GeoJSON response heavy.
+const TILED_FROM = 3;
+
+// levelCounts returns a level's grids by kind from the plan summary.
+function levelCounts(level) {
+  const c = { total: 0, base: 0, special: 0 };
+  for (const l of state.summary.counts.levels) {
+    if (l.level !== level) continue;
+    c.total += l.grids;
+    if (l.kind === 'special') c.special += l.grids;
+    else c.base += l.grids;
+  }
+  return c;
+}
+
+// loadLevel draws one level's grids; a newer request wins.
 async function loadLevel(level) {
   const gen = ++state.generation;
   state.level = level;
@@ -99,18 +116,25 @@ async function loadLevel(level) {
   popup.remove();
   setBodyState('loading');
   setStatus(dom.status, `Loading level ${level} (${levelName(level)})…`);
-  const fc = await api(`/api/plans/${encodeURIComponent(state.plan.name)}/grids?level=${level}`);
-  if (gen !== state.generation) return;
-  grids.setData(fc);
-  balance.setData(fc);
+  const plan = encodeURIComponent(state.plan.name);
+  if (level >= TILED_FROM) {
+    const collection = `${state.plan.name}-level-${level}`;
+    grids.setTiles(`/tiles/${encodeURIComponent(collection)}.json`, collection, levelCounts(level));
+  } else {
+    const fc = await api(`/api/plans/${plan}/grids?level=${level}`);
+    if (gen !== state.generation) return;
+    grids.setData(fc);
+  }
   circles.setLevel().catch(fail);
-  renderLegend(dom.legend, registry.legend());
   map.triggerRepaint(); // so that 'idle' follows this data even on an empty level
   await map.once('idle');
   if (gen !== state.generation) return;
+  balance.count(grids.features());
+  renderLegend(dom.legend, registry.legend());
   const c = grids.counts();
   const special = c.special ? ` (${c.base} base, ${c.special} special)` : '';
-  setStatus(dom.status, `${c.total} grids drawn${special} · level ${level} ${levelName(level)}`);
+  const how = level >= TILED_FROM ? ', vector tiles' : '';
+  setStatus(dom.status, `${c.total} grids${special} · level ${level} ${levelName(level)}${how}`);
   setBodyState('ready', c.total);
 }
 
@@ -126,6 +150,7 @@ async function selectPlan(name, level) {
   const chosen = levels.includes(level) ? level : levels[0] || 1;
   renderLevels(dom.levels, state.plan.levels, chosen, (l) => loadLevel(l).catch(fail));
   fitPlan(state.plan);
+  state.summary = await api(`/api/plans/${encodeURIComponent(state.plan.name)}`);
   circles.setPlan(state.plan).catch(fail);
   await loadLevel(chosen);
 }
@@ -134,9 +159,10 @@ async function selectPlan(name, level) {
 let hoverID = null;
 function setHover(id) {
   if (hoverID === id) return;
-  if (hoverID !== null) map.setFeatureState({ source: grids.source, id: hoverID }, { hover: false });
+  const at = { source: grids.source, sourceLayer: grids.sourceLayer };
+  if (hoverID !== null) map.setFeatureState({ ...at, id: hoverID }, { hover: false });
   hoverID = id;
-  if (id !== null) map.setFeatureState({ source: grids.source, id }, { hover: true });
+  if (id !== null) map.setFeatureState({ ...at, id }, { hover: true });
 }
 
 function topGrid(point) {
@@ -157,13 +183,19 @@ map.on('click', (e) => {
     popup.remove();
     return;
   }
-  popup.setLngLat(e.lngLat).setDOMContent(popupContent(grids.feature(hit))).addTo(map);
+  grids.details(hit, api).then((f) => {
+    popup.setLngLat(e.lngLat).setDOMContent(popupContent(f)).addTo(map);
+  }).catch(fail);
 });
 
 async function start() {
   await map.once('load');
   grids = registry.add(new GridLayers());
   balance = registry.add(new BalanceLayers(grids.source));
+  grids.onSourceChange = (g) => {
+    hoverID = null; // feature state does not survive a new source
+    balance.follow(g);
+  };
   balance.onToggle = () => renderLegend(dom.legend, registry.legend());
   circles = registry.add(new CircleLayers(api, () => state.level));
   coverage = registry.add(new CoverageLayers(api, () => state.plan));

@@ -2,8 +2,9 @@
 // shown level's grids by their deviation from the ideal size (blue: smaller
 // than their siblings' mean or the level's target, red: larger) and outlines
 // those outside their level's band. The figures are the grid properties the
-// balance audit stores (deviation_pct, band), so the layer reads the grids
-// source GridLayers already loads; grids not yet audited stay uncoloured.
+// balance audit stores (deviation_pct, band), so the layer styles the grids
+// source GridLayers draws (GeoJSON or tiles, which carry both at every zoom);
+// grids not yet audited stay uncoloured.
 // A checkbox switches it off to show the plain grids.
 //
 // For tests: <body data-balance="on|off"> and data-balance-grids (base
@@ -30,11 +31,35 @@ export class BalanceLayers {
     this.audited = 0;
   }
 
-  install(map) {
+  install(map, registry) {
     this.map = map;
+    this.addLayers({ source: this.source });
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = this.on;
+    box.onchange = () => this.toggle(box.checked);
+    const label = document.createElement('label');
+    label.className = 'balance-toggle map-panel';
+    label.title = 'Colour grids by their deviation from the ideal size (run the balance audit to compute it)';
+    label.append(box, ' colour by deviation from ideal size');
+    registry.addPanel(label);
+    this.toggle(this.on);
+  }
+
+  // follow is GridLayers' onSourceChange: drop the layers before the grid
+  // source goes (grids null), add them again on the new one.
+  follow(grids) {
+    for (const id of ['balance-fill', 'balance-band']) if (this.map.getLayer(id)) this.map.removeLayer(id);
+    if (!grids) return;
+    this.addLayers(grids.sourceLayer ? { source: grids.source, 'source-layer': grids.sourceLayer } : { source: grids.source });
+    this.toggle(this.on);
+  }
+
+  addLayers(on) {
+    const map = this.map;
     const before = map.getLayer(BELOW) ? BELOW : undefined;
     map.addLayer({
-      id: 'balance-fill', type: 'fill', source: this.source, filter: hasFigures,
+      id: 'balance-fill', type: 'fill', ...on, filter: hasFigures,
       paint: {
         'fill-color': ['interpolate', ['linear'], ['to-number', ['get', 'deviation_pct'], 0], ...RAMP],
         'fill-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 0.9, 0.75],
@@ -43,27 +68,13 @@ export class BalanceLayers {
     // Thin when zoomed out: most of a dense level may be out of band (the
     // demo's micro-grids are), and thick outlines would hide the colours.
     map.addLayer({
-      id: 'balance-band', type: 'line', source: this.source, filter: outOfBand,
+      id: 'balance-band', type: 'line', ...on, filter: outOfBand,
       paint: {
         'line-color': ['match', ['get', 'band'], 'under', UNDER, OVER],
         'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.3, 15, 2.5],
         'line-dasharray': ['literal', [2, 1]],
       },
     }, before);
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.checked = this.on;
-    box.onchange = () => this.toggle(box.checked);
-    const label = document.createElement('label');
-    label.className = 'balance-toggle';
-    label.title = 'Colour grids by their deviation from the ideal size (run the balance audit to compute it)';
-    label.append(box, ' colour by deviation from ideal size');
-    Object.assign(label.style, {
-      position: 'absolute', left: '10px', bottom: '34px', zIndex: 2, padding: '4px 8px',
-      background: 'rgba(255,255,255,0.92)', border: '1px solid #cfd8dc', borderRadius: '4px', cursor: 'pointer',
-    });
-    map.getContainer().append(label);
-    this.toggle(this.on);
   }
 
   toggle(on) {
@@ -75,9 +86,9 @@ export class BalanceLayers {
     if (this.onToggle) this.onToggle();
   }
 
-  // setData counts the base grids of the shown level that carry figures.
-  setData(fc) {
-    this.audited = fc.features.filter((f) => f.properties.kind !== 'special' &&
+  // count counts the drawn base grids of the shown level that carry figures.
+  count(features) {
+    this.audited = features.filter((f) => f.properties.kind !== 'special' &&
       f.properties.deviation_pct !== undefined && f.properties.deviation_pct !== null).length;
     document.body.dataset.balanceGrids = String(this.audited);
   }

@@ -42,7 +42,7 @@ export class CircleLayers {
     this.summary = null;
   }
 
-  install(map) {
+  install(map, registry) {
     this.map = map;
     for (const s of SOURCES) map.addSource(s, { type: 'geojson', data: EMPTY });
     map.addLayer({
@@ -70,7 +70,7 @@ export class CircleLayers {
     });
     this.visible = Object.fromEntries(LAYERS.map((l) => [l.key, true]));
     this.panel = this.buildPanel();
-    map.getContainer().append(this.panel);
+    registry.addPanel(this.panel);
     document.body.dataset.circles = 'off';
   }
 
@@ -82,10 +82,7 @@ export class CircleLayers {
       const box = el('input', { type: 'checkbox', checked: true, onchange: () => this.toggle(l.key, box.checked) });
       return el('label', {}, { display: 'block' }, box, ` ${l.label}`);
     });
-    return el('section', { className: 'circles-panel', ariaLabel: 'Service circles' }, {
-      position: 'absolute', left: '10px', top: '10px', zIndex: 2, padding: '6px 10px',
-      background: 'rgba(255,255,255,0.92)', border: '1px solid #cfd8dc', borderRadius: '4px',
-    }, el('strong', { textContent: 'Service circles' }, { display: 'block', marginBottom: '4px' }), this.select, ...toggles, this.info);
+    return el('section', { className: 'circles-panel map-panel', ariaLabel: 'Service circles' }, {}, el('strong', { textContent: 'Service circles' }, { display: 'block', marginBottom: '4px' }), this.select, ...toggles, this.info);
   }
 
   toggle(key, on) {

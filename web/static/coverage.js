@@ -70,7 +70,7 @@ export class CoverageLayers {
     this.popup = new maplibregl.Popup({ closeButton: true, maxWidth: '380px' });
   }
 
-  install(map) {
+  install(map, registry) {
     this.map = map;
     map.addSource('coverage-findings', { type: 'geojson', data: EMPTY });
     map.addSource('coverage-markers', { type: 'geojson', data: EMPTY });
@@ -88,7 +88,7 @@ export class CoverageLayers {
         'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } });
     this.layers = ['coverage-fill', 'coverage-line', 'coverage-grids-line', 'coverage-markers'];
     this.panel = this.buildPanel();
-    map.getContainer().append(this.panel);
+    registry.addPanel(this.panel);
     document.body.dataset.coverage = 'off';
   }
 
@@ -96,11 +96,9 @@ export class CoverageLayers {
     this.button = el('button', { type: 'button', textContent: 'Check coverage', onclick: () => this.run().catch((e) => this.fail(e)) });
     this.toggle = el('input', { type: 'checkbox', checked: true, onchange: () => this.show(this.toggle.checked) });
     this.summary = el('output', { textContent: 'not checked yet' });
-    const panel = el('section', { className: 'coverage-panel', ariaLabel: 'Coverage audit' },
+    const panel = el('section', { className: 'coverage-panel map-panel', ariaLabel: 'Coverage audit' },
       el('strong', { textContent: 'Coverage ' }), this.button,
       el('label', {}, this.toggle, ' show findings'), el('div', {}, this.summary));
-    Object.assign(panel.style, { position: 'absolute', left: '10px', bottom: '40px', zIndex: 2, background: '#ffffffee',
-      padding: '6px 8px', borderRadius: '4px', font: '12px sans-serif', boxShadow: '0 1px 4px #0004' });
     return panel;
   }
 

@@ -105,7 +105,7 @@ func newTopoGraph(polys []orb.MultiPolygon) *topoGraph {
 	for pi, mp := range polys {
 		for qi, poly := range mp {
 			for ri, r := range poly {
-				rr := topoRing{poly: pi, part: qi, ring: ri, area: topoArea(r)}
+				rr := topoRing{poly: pi, part: qi, ring: ri, area: SignedArea(r)}
 				o := topoOpenRing(r)
 				if len(o) >= 3 {
 					rr.arcs = topoSplitRing(o, junction, emit)
@@ -188,7 +188,7 @@ func (t *topoGraph) collapsedRings() map[int]bool {
 			continue
 		}
 		r := t.ringPoints(rr)
-		a := topoArea(r)
+		a := SignedArea(r)
 		if len(r) < 4 || a == 0 || (a > 0) != (rr.area > 0) {
 			for _, ref := range rr.arcs {
 				if t.arcs[ref.arc].tol > 0 {
@@ -217,16 +217,6 @@ func (t *topoGraph) rebuild() []orb.MultiPolygon {
 		out[rr.poly][rr.part][rr.ring] = r
 	}
 	return out
-}
-
-// topoArea is the shoelace area, positive for counter-clockwise rings
-// (y up).
-func topoArea(r orb.Ring) float64 {
-	s := 0.0
-	for i := 0; i+1 < len(r); i++ {
-		s += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
-	}
-	return s / 2
 }
 
 // topoSegment is one simplified edge of an arc; fresh when it stands in

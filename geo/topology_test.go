@@ -81,7 +81,7 @@ func checkTiling(t *testing.T, ps []orb.MultiPolygon, side float64) {
 	for i, mp := range ps {
 		for _, p := range mp {
 			for k, r := range p {
-				a := topoArea(r)
+				a := SignedArea(r)
 				if k == 0 && a <= 0 || k > 0 && a >= 0 {
 					t.Fatalf("polygon %d ring %d turned inside out (area %g)", i, k, a)
 				}
@@ -183,7 +183,7 @@ func TestSimplifySharedKeepsLens(t *testing.T) {
 	in := []orb.MultiPolygon{{{west}}, {{east}}, {{lens}}}
 	out := SimplifyShared(in, 10)
 	checkTiling(t, out, 100)
-	if a := topoArea(out[2][0][0]); a <= 0 {
+	if a := SignedArea(out[2][0][0]); a <= 0 {
 		t.Errorf("the lens collapsed: area %g", a)
 	}
 }

@@ -3,7 +3,6 @@ package balance
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -82,7 +81,7 @@ func benchPlan(ctx context.Context, db *store.DB, plan domain.Plan, runs, refRun
 	// The same with nothing stored yet, as after an import: every stat and
 	// finding written. The benchmark clears them itself, as a GIS client
 	// could; only the audit is timed.
-	first, err := timed(runs, func() error {
+	first, err := bench.MedianAfter(runs, func() error {
 		if _, err := db.Pool().Exec(ctx, `DELETE FROM grid_stats WHERE plan_id = $1`, plan.ID); err != nil {
 			return err
 		}
@@ -132,23 +131,6 @@ func countFindings(s *Section) int {
 	return n
 }
 
-// timed runs setup then fn, runs times, and returns the median time of fn.
-func timed(runs int, setup, fn func() error) (time.Duration, error) {
-	times := make([]time.Duration, 0, max(runs, 1))
-	for range max(runs, 1) {
-		if err := setup(); err != nil {
-			return 0, err
-		}
-		start := time.Now()
-		if err := fn(); err != nil {
-			return 0, err
-		}
-		times = append(times, time.Since(start))
-	}
-	slices.Sort(times)
-	return times[len(times)/2], nil
-}
-
 // recount places every unit again at every level from the loaded grids and
 // units, as after a change that touched everything.
 func (m *model) recount() {
@@ -192,10 +174,10 @@ func benchEdit(ctx context.Context, db *store.DB, c *Checker, plan domain.Plan, 
 		return err
 	}
 	changed := func() error { return c.GridChanged(ctx, plan, code) }
-	if update, err = timed(runs, edit, changed); err != nil {
+	if update, err = bench.MedianAfter(runs, edit, changed); err != nil {
 		return 0, 0, err
 	}
-	report, err = timed(runs, edit, func() error {
+	report, err = bench.MedianAfter(runs, edit, func() error {
 		if err := changed(); err != nil {
 			return err
 		}

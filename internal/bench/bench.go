@@ -32,16 +32,26 @@ func (r Result) Speedup() float64 {
 // Median runs fn n times (after one warm-up run when warm is true) and
 // returns the median duration. The first error stops it.
 func Median(n int, warm bool, fn func() error) (time.Duration, error) {
-	if n < 1 {
-		n = 1
-	}
 	if warm {
 		if err := fn(); err != nil {
 			return 0, err
 		}
 	}
+	return MedianAfter(n, nil, fn)
+}
+
+// MedianAfter runs setup (untimed; nil for none) and then fn, n times, and
+// returns fn's median duration: for steps that need fresh state each time,
+// such as an edit before a re-check. The first error stops it.
+func MedianAfter(n int, setup, fn func() error) (time.Duration, error) {
+	n = max(n, 1)
 	times := make([]time.Duration, 0, n)
 	for range n {
+		if setup != nil {
+			if err := setup(); err != nil {
+				return 0, err
+			}
+		}
 		start := time.Now()
 		if err := fn(); err != nil {
 			return 0, err

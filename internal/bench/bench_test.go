@@ -33,3 +33,18 @@ func TestWriteTable(t *testing.T) {
 		t.Fatalf("table: %q %v", b.String(), err)
 	}
 }
+
+func TestMedianAfter(t *testing.T) {
+	setups, calls := 0, 0
+	d, err := bench.MedianAfter(3, func() error {
+		setups++
+		time.Sleep(20 * time.Millisecond) // untimed
+		return nil
+	}, func() error {
+		calls++
+		return nil
+	})
+	if err != nil || setups != 3 || calls != 3 || d >= 20*time.Millisecond {
+		t.Fatalf("median %v after %d setups and %d calls, %v: setup time must not count", d, setups, calls, err)
+	}
+}

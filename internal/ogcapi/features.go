@@ -27,7 +27,7 @@ func Feature(v any) *geojson.Feature {
 	case domain.Facility:
 		return geojsonio.FacilityFeature(v)
 	case domain.Finding:
-		return findingFeature(v)
+		return geojsonio.FindingFeature(v)
 	}
 	panic(fmt.Sprintf("ogcapi: no feature for %T", v))
 }
@@ -44,27 +44,6 @@ func featureID(v any) int64 {
 		return v.ID
 	}
 	return 0
-}
-
-// findingFeature returns a finding with the keys of the audit report
-// (DESIGN §4) as properties, plus the check that found it.
-func findingFeature(f domain.Finding) *geojson.Feature {
-	grids := f.Grids
-	if grids == nil {
-		grids = []string{}
-	}
-	var parent, level any
-	if f.Parent != "" {
-		parent = f.Parent
-	}
-	if f.Level != 0 {
-		level = f.Level
-	}
-	ft := &geojson.Feature{Type: "Feature", ID: f.ID, Geometry: f.Geometry, Properties: geojson.Properties{
-		"check": f.Check, "kind": f.Kind, "severity": f.Severity, "level": level, "parent": parent,
-		"grids": grids, "area_m2": f.AreaM2, "width_m": f.WidthM, "reason": f.Reason,
-	}}
-	return ft
 }
 
 // item answers /collections/{collectionId}/items/{featureId}.

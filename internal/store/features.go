@@ -199,41 +199,13 @@ func (f *Features) Each(ctx context.Context, q FeatureQuery, fn func(any) error)
 	return pgError(rows.Err(), "features")
 }
 
+// scanners read a row of each layer's columns, in the order the layer's
+// Each* stream reads them.
 var scanners = map[Layer]func(pgx.Row) (any, error){
-	LayerGrids: func(r pgx.Row) (any, error) { return scanGrid(r) },
-	LayerUnits: func(r pgx.Row) (any, error) {
-		var u domain.Unit
-		var wkb []byte
-		if err := r.Scan(&u.ID, &u.Name, &u.Persons, &u.Households, &u.Properties, &wkb); err != nil {
-			return u, err
-		}
-		var err error
-		u.Geometry, err = decodeEWKB(wkb)
-		return u, err
-	},
-	LayerFacilities: func(r pgx.Row) (any, error) {
-		var fa domain.Facility
-		var wkb []byte
-		if err := r.Scan(&fa.ID, &fa.Type, &fa.Name, &fa.Properties, &wkb); err != nil {
-			return fa, err
-		}
-		g, err := decodeEWKB(wkb)
-		fa.Geometry, _ = g.(orb.Point)
-		return fa, err
-	},
-	LayerFindings: func(r pgx.Row) (any, error) {
-		var fi domain.Finding
-		var wkb []byte
-		if err := r.Scan(&fi.ID, &fi.Check, &fi.Kind, &fi.Severity, &fi.Level, &fi.Parent, &fi.Grids,
-			&fi.AreaM2, &fi.WidthM, &fi.Reason, &wkb); err != nil {
-			return fi, err
-		}
-		var err error
-		if wkb != nil {
-			fi.Geometry, err = decodeEWKB(wkb)
-		}
-		return fi, err
-	},
+	LayerGrids:      func(r pgx.Row) (any, error) { return scanGrid(r) },
+	LayerUnits:      func(r pgx.Row) (any, error) { return scanUnit(r) },
+	LayerFacilities: func(r pgx.Row) (any, error) { return scanFacility(r) },
+	LayerFindings:   func(r pgx.Row) (any, error) { return scanFinding(r) },
 }
 
 // LayerExtent is the WGS84 bounding box of one layer of a plan; Level is 0

@@ -51,21 +51,25 @@ func (db *DB) ReplaceFindings(ctx context.Context, planID int64, check string, f
 
 // EachFinding streams the plan's stored findings of every check, in id order.
 func (db *DB) EachFinding(ctx context.Context, planID int64, fn func(domain.Finding) error) error {
-	rows, err := db.pool.Query(ctx, `SELECT id, check_name, kind, severity, coalesce(level, 0), coalesce(parent_code, ''),
-		grids, coalesce(area_m2, 0), coalesce(width_m, 0), reason, ST_AsEWKB(geom)
-		FROM finding WHERE plan_id = @plan ORDER BY id`, pgx.NamedArgs{"plan": planID})
-	return eachRow(rows, err, func(r pgx.Rows) (domain.Finding, error) {
-		var f domain.Finding
-		var wkb []byte
-		if err := r.Scan(&f.ID, &f.Check, &f.Kind, &f.Severity, &f.Level, &f.Parent, &f.Grids, &f.AreaM2, &f.WidthM, &f.Reason, &wkb); err != nil {
-			return f, err
-		}
-		var err error
-		if wkb != nil {
-			f.Geometry, err = decodeEWKB(wkb)
-		}
+	rows, err := db.pool.Query(ctx, `SELECT `+findingColumns+` FROM finding WHERE plan_id = @plan ORDER BY id`,
+		pgx.NamedArgs{"plan": planID})
+	return eachRow(rows, err, scanFinding, fn)
+}
+
+const findingColumns = `id, check_name, kind, severity, coalesce(level, 0), coalesce(parent_code, ''),
+	grids, coalesce(area_m2, 0), coalesce(width_m, 0), reason, ST_AsEWKB(geom)`
+
+func scanFinding(r pgx.Row) (domain.Finding, error) {
+	var f domain.Finding
+	var wkb []byte
+	if err := r.Scan(&f.ID, &f.Check, &f.Kind, &f.Severity, &f.Level, &f.Parent, &f.Grids, &f.AreaM2, &f.WidthM, &f.Reason, &wkb); err != nil {
 		return f, err
-	}, fn)
+	}
+	var err error
+	if wkb != nil {
+		f.Geometry, err = decodeEWKB(wkb)
+	}
+	return f, err
 }
 
 func nullIfZero(n int) any {

@@ -224,7 +224,7 @@ func (db *DB) EachGrid(ctx context.Context, planID int64, f GridFilter, fn func(
 	}
 	// The conditions are fixed fragments of this function; values are arguments.
 	rows, err := db.pool.Query(ctx, `SELECT `+gridColumns+gridFrom+`WHERE `+strings.Join(where, " AND ")+` ORDER BY g.level, g.code`, args)
-	return eachRow(rows, err, func(r pgx.Rows) (domain.Grid, error) { return scanGrid(r) }, fn)
+	return eachRow(rows, err, scanGrid, fn)
 }
 
 // Grid returns one grid by code.

@@ -6,7 +6,7 @@ import (
 
 // eachRow scans every row of a query with scan and hands it to fn, one at a
 // time, so streams never hold a whole layer. fn's error stops the stream.
-func eachRow[T any](rows pgx.Rows, err error, scan func(pgx.Rows) (T, error), fn func(T) error) error {
+func eachRow[T any](rows pgx.Rows, err error, scan func(pgx.Row) (T, error), fn func(T) error) error {
 	if err != nil {
 		return err
 	}

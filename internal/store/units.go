@@ -51,18 +51,22 @@ func (db *DB) InsertUnits(ctx context.Context, planID int64, units []domain.Unit
 
 // EachUnit streams the plan's units in id order.
 func (db *DB) EachUnit(ctx context.Context, planID int64, fn func(domain.Unit) error) error {
-	rows, err := db.pool.Query(ctx, `SELECT id, name, persons, households, properties, ST_AsEWKB(geom)
-		FROM unit WHERE plan_id = @plan ORDER BY id`, pgx.NamedArgs{"plan": planID})
-	return eachRow(rows, err, func(r pgx.Rows) (domain.Unit, error) {
-		var u domain.Unit
-		var wkb []byte
-		if err := r.Scan(&u.ID, &u.Name, &u.Persons, &u.Households, &u.Properties, &wkb); err != nil {
-			return u, err
-		}
-		var err error
-		u.Geometry, err = decodeEWKB(wkb)
+	rows, err := db.pool.Query(ctx, `SELECT `+unitColumns+` FROM unit WHERE plan_id = @plan ORDER BY id`,
+		pgx.NamedArgs{"plan": planID})
+	return eachRow(rows, err, scanUnit, fn)
+}
+
+const unitColumns = `id, name, persons, households, properties, ST_AsEWKB(geom)`
+
+func scanUnit(r pgx.Row) (domain.Unit, error) {
+	var u domain.Unit
+	var wkb []byte
+	if err := r.Scan(&u.ID, &u.Name, &u.Persons, &u.Households, &u.Properties, &wkb); err != nil {
 		return u, err
-	}, fn)
+	}
+	var err error
+	u.Geometry, err = decodeEWKB(wkb)
+	return u, err
 }
 
 // InsertFacilities adds service facilities to a plan in one transaction.
@@ -71,47 +75,56 @@ func (db *DB) InsertFacilities(ctx context.Context, planID int64, facilities []d
 		if err := lockPlan(ctx, tx, planID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE facility_in (
-				ord int, type text, name text, properties jsonb, wkb bytea) ON COMMIT DROP`); err != nil {
-			return err
-		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"facility_in"},
-			[]string{"ord", "type", "name", "properties", "wkb"},
-			pgx.CopyFromSlice(len(facilities), func(i int) ([]any, error) {
-				f := facilities[i]
-				wkb, err := encodeEWKB(f.Geometry, srid)
-				if err != nil {
-					return nil, &FeatureError{Index: i, Field: "geometry", Problem: err.Error()}
-				}
-				props, err := jsonObject(f.Properties)
-				if err != nil {
-					return nil, &FeatureError{Index: i, Field: "properties", Problem: err.Error()}
-				}
-				return []any{i, f.Type, f.Name, props, wkb}, nil
-			}))
-		if err != nil {
-			return copyError(err, "facility")
-		}
-		_, err = tx.Exec(ctx, `
-			INSERT INTO facility (plan_id, type, name, properties, geom)
-			SELECT @plan, type, name, properties, ST_Transform(ST_GeomFromEWKB(wkb), 4326)
-			  FROM facility_in ORDER BY ord`, pgx.NamedArgs{"plan": planID})
-		return pgError(err, "facility")
+		return insertFacilities(ctx, tx, planID, facilities, srid)
 	})
+}
+
+// insertFacilities stages facilities with COPY and inserts them, in tx.
+func insertFacilities(ctx context.Context, tx pgx.Tx, planID int64, facilities []domain.Facility, srid int) error {
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE facility_in (
+			ord int, type text, name text, properties jsonb, wkb bytea) ON COMMIT DROP`); err != nil {
+		return err
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"facility_in"},
+		[]string{"ord", "type", "name", "properties", "wkb"},
+		pgx.CopyFromSlice(len(facilities), func(i int) ([]any, error) {
+			f := facilities[i]
+			wkb, err := encodeEWKB(f.Geometry, srid)
+			if err != nil {
+				return nil, &FeatureError{Index: i, Field: "geometry", Problem: err.Error()}
+			}
+			props, err := jsonObject(f.Properties)
+			if err != nil {
+				return nil, &FeatureError{Index: i, Field: "properties", Problem: err.Error()}
+			}
+			return []any{i, f.Type, f.Name, props, wkb}, nil
+		}))
+	if err != nil {
+		return copyError(err, "facility")
+	}
+	_, err = tx.Exec(ctx, `
+		INSERT INTO facility (plan_id, type, name, properties, geom)
+		SELECT @plan, type, name, properties, ST_Transform(ST_GeomFromEWKB(wkb), 4326)
+		  FROM facility_in ORDER BY ord`, pgx.NamedArgs{"plan": planID})
+	return pgError(err, "facility")
 }
 
 // EachFacility streams the plan's facilities in id order.
 func (db *DB) EachFacility(ctx context.Context, planID int64, fn func(domain.Facility) error) error {
-	rows, err := db.pool.Query(ctx, `SELECT id, type, name, properties, ST_AsEWKB(geom)
-		FROM facility WHERE plan_id = @plan ORDER BY id`, pgx.NamedArgs{"plan": planID})
-	return eachRow(rows, err, func(r pgx.Rows) (domain.Facility, error) {
-		var f domain.Facility
-		var wkb []byte
-		if err := r.Scan(&f.ID, &f.Type, &f.Name, &f.Properties, &wkb); err != nil {
-			return f, err
-		}
-		g, err := decodeEWKB(wkb)
-		f.Geometry, _ = g.(orb.Point)
+	rows, err := db.pool.Query(ctx, `SELECT `+facilityColumns+` FROM facility WHERE plan_id = @plan ORDER BY id`,
+		pgx.NamedArgs{"plan": planID})
+	return eachRow(rows, err, scanFacility, fn)
+}
+
+const facilityColumns = `id, type, name, properties, ST_AsEWKB(geom)`
+
+func scanFacility(r pgx.Row) (domain.Facility, error) {
+	var f domain.Facility
+	var wkb []byte
+	if err := r.Scan(&f.ID, &f.Type, &f.Name, &f.Properties, &wkb); err != nil {
 		return f, err
-	}, fn)
+	}
+	g, err := decodeEWKB(wkb)
+	f.Geometry, _ = g.(orb.Point)
+	return f, err
 }

@@ -254,7 +254,7 @@ func tilePolygon(p orb.Polygon) orb.Polygon {
 		if len(c) > 0 && c[0] != c[len(c)-1] {
 			c = append(c, c[0])
 		}
-		a := ringArea(c)
+		a := geo.SignedArea(c)
 		if len(c) < 4 || a == 0 {
 			if i == 0 {
 				return nil
@@ -267,14 +267,6 @@ func tilePolygon(p orb.Polygon) orb.Polygon {
 		out = append(out, c)
 	}
 	return out
-}
-
-func ringArea(r orb.Ring) float64 {
-	s := 0.0
-	for i := 0; i+1 < len(r); i++ {
-		s += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
-	}
-	return s / 2
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -136,9 +136,9 @@ var everyday = []osmimport.TagType{
 // units (one "person" each: OSM has no population), checks the search
 // against pgRouting there too, and prints the 15-minute coverage.
 func TestAndorra(t *testing.T) {
-	path := filepath.Join("..", "..", "..", "shared", "data", "osm", "andorra.osm.pbf")
+	path := filepath.Join("..", "..", "testdata", "osm", "andorra.osm.pbf")
 	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("the Andorra extract is missing (%v): it ships in shared/data/osm beside the repository", err)
+		t.Fatalf("the Andorra extract is missing (%v): it ships in testdata/osm", err)
 	}
 	ctx := context.Background()
 	db := srv.NewDB(t)

@@ -25,8 +25,8 @@ func opener(path string) osmimport.Opener {
 }
 
 // andorra is the real extract the tests read (© OpenStreetMap
-// contributors, ODbL 1.0), in the shared data beside the repository.
-var andorra = filepath.Join("..", "..", "..", "shared", "data", "osm", "andorra.osm.pbf")
+// contributors, ODbL 1.0), in testdata/osm.
+var andorra = filepath.Join("..", "..", "testdata", "osm", "andorra.osm.pbf")
 
 func newPlan(t *testing.T, db *store.DB, name string, srid int) domain.Plan {
 	t.Helper()
@@ -98,7 +98,7 @@ func TestImportRefuses(t *testing.T) {
 // (ETRS89 / UTM 31N) and prints its figures.
 func TestImportAndorra(t *testing.T) {
 	if _, err := os.Stat(andorra); err != nil {
-		t.Fatalf("the Andorra extract is missing (%v): it ships in shared/data/osm beside the repository", err)
+		t.Fatalf("the Andorra extract is missing (%v): it ships in testdata/osm", err)
 	}
 	ctx := context.Background()
 	db := srv.NewDB(t)

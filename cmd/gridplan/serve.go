@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/httpapi"
@@ -25,13 +26,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	log := newLogger(e.stderr, cfg.LogLevel)
 	return withStore(ctx, e, cfg, func(db *store.DB) error {
+		auditor := newAuditor(db)
 		if *withDemo {
-			if _, err := db.Plan(ctx, "demo"); domain.ErrorCode(err) == domain.ErrNotFound {
-				fmt.Fprintln(e.stderr, "loading the demo district (first run only)...")
-				if _, err := demo.Load(ctx, db, demo.LoadOptions{Plan: "demo", Seed: 1, Scale: 1, Progress: e.stderr}); err != nil {
-					return err
-				}
-			} else if err != nil {
+			if err := ensureDemo(ctx, e, db, auditor); err != nil {
 				return err
 			}
 		}
@@ -40,7 +37,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return domain.Errorf(domain.ErrInvalid, "listen on %s: %v", *addr, err)
 		}
 		srv := &http.Server{
-			Handler:           httpapi.New(db, log, httpapi.Options{Web: web.Static(), Auditor: newAuditor(db)}),
+			Handler:           httpapi.New(db, log, httpapi.Options{Web: web.Static(), Auditor: auditor}),
 			ReadHeaderTimeout: 10 * time.Second,
 		}
 		fmt.Fprintf(e.stderr, "gridplan serving on http://%s/ (map at /map/)\n", ln.Addr())
@@ -59,4 +56,29 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return nil
 		}
 	})
+}
+
+// ensureDemo loads the demo district on first use and audits its balance
+// and coverage once, so the map opens with the balance colours and any
+// coverage findings already there.
+func ensureDemo(ctx context.Context, e *env, db *store.DB, auditor *audit.Auditor) error {
+	_, err := db.Plan(ctx, "demo")
+	if domain.ErrorCode(err) != domain.ErrNotFound {
+		return err
+	}
+	fmt.Fprintln(e.stderr, "loading the demo district (first run only)...")
+	if _, err := demo.Load(ctx, db, demo.LoadOptions{Plan: "demo", Seed: 1, Scale: 1, Progress: e.stderr}); err != nil {
+		return err
+	}
+	plan, err := db.Plan(ctx, "demo")
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	report, err := auditor.Run(ctx, plan, []string{audit.Coverage, audit.Balance})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "audited coverage and balance in %.1fs: %d error(s)\n", time.Since(start).Seconds(), report.Errors())
+	return nil
 }

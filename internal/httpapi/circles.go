@@ -45,11 +45,7 @@ func (s *Server) withCircles(h circlesHandler) http.HandlerFunc {
 			s.writeError(w, r, domain.Errorf(domain.ErrNotFound, "this server has no circles check"))
 			return
 		}
-		p, err := s.db.Plan(r.Context(), chi.URLParam(r, "plan"))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+		p := planOf(r)
 		h(w, r, c, p)
 	}
 }
@@ -152,11 +148,7 @@ func (s *Server) getCircleSuggestions(w http.ResponseWriter, r *http.Request, c 
 }
 
 func (s *Server) getCircleRules(w http.ResponseWriter, r *http.Request) {
-	p, err := s.db.Plan(r.Context(), chi.URLParam(r, "plan"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+	p := planOf(r)
 	rules, err := s.db.CircleRules(r.Context(), p.ID)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -198,11 +190,7 @@ func (s *Server) putCircleRule(w http.ResponseWriter, r *http.Request) {
 		rule.TargetPct = *body.TargetPct
 	}
 	rule.AlsoTypes, rule.Note = body.AlsoTypes, body.Note
-	p, err := s.db.Plan(r.Context(), chi.URLParam(r, "plan"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+	p := planOf(r)
 	created, err := s.db.PutCircleRule(r.Context(), p.ID, rule)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -221,11 +209,7 @@ func (s *Server) deleteCircleRule(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	p, err := s.db.Plan(r.Context(), chi.URLParam(r, "plan"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+	p := planOf(r)
 	if err := s.db.DeleteCircleRule(r.Context(), p.ID, rule.FacilityType, rule.Minutes); err != nil {
 		s.writeError(w, r, err)
 		return

@@ -96,15 +96,13 @@ func (s *Server) deleteGrid(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) editTarget(w http.ResponseWriter, r *http.Request) (domain.Plan, string, int64, bool) {
-	p, err := s.db.Plan(r.Context(), chi.URLParam(r, "plan"))
-	if err == nil {
-		var v int64
-		if v, err = ifMatch(r); err == nil {
-			return p, chi.URLParam(r, "code"), v, true
-		}
+	p := planOf(r)
+	v, err := ifMatch(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return p, "", 0, false
 	}
-	s.writeError(w, r, err)
-	return p, "", 0, false
+	return p, chi.URLParam(r, "code"), v, true
 }
 
 // gridChanged tells the auditor; the edit is committed whatever it says.
@@ -166,15 +164,11 @@ func (s *Server) listFindings(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, domain.Errorf(domain.ErrInvalid, "check %q: want coverage, balance or circles", check))
 		return
 	}
-	p, err := s.db.Plan(r.Context(), chi.URLParam(r, "plan"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+	p := planOf(r)
 	w.Header().Set("Content-Type", "application/geo+json")
 	w.Header().Set("Cache-Control", "no-cache")
 	out := geojsonio.NewWriter(w)
-	err = s.db.EachFinding(r.Context(), p.ID, func(f domain.Finding) error {
+	err := s.db.EachFinding(r.Context(), p.ID, func(f domain.Finding) error {
 		if check != "" && f.Check != check {
 			return nil
 		}

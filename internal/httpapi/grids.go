@@ -22,11 +22,7 @@ func (s *Server) listGrids(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	p, err := s.db.Plan(r.Context(), chi.URLParam(r, "plan"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+	p := planOf(r)
 	w.Header().Set("Content-Type", "application/geo+json")
 	out := geojsonio.NewWriter(w)
 	err = s.db.EachGrid(r.Context(), p.ID, filter, func(g domain.Grid) error {
@@ -44,11 +40,7 @@ func (s *Server) listGrids(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getGrid(w http.ResponseWriter, r *http.Request) {
-	p, err := s.db.Plan(r.Context(), chi.URLParam(r, "plan"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+	p := planOf(r)
 	g, err := s.db.Grid(r.Context(), p.ID, chi.URLParam(r, "code"))
 	if err != nil {
 		s.writeError(w, r, err)

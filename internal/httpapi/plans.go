@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -70,11 +71,7 @@ func (s *Server) listPlans(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getPlan(w http.ResponseWriter, r *http.Request) {
-	p, err := s.db.Plan(r.Context(), chi.URLParam(r, "plan"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+	p := planOf(r)
 	counts, err := s.db.Count(r.Context(), p.ID)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -102,3 +99,22 @@ func (s *Server) extent(r *http.Request, planID int64) []float64 {
 }
 
 func writeJSONBody(w http.ResponseWriter, v any) { _ = json.NewEncoder(w).Encode(v) }
+
+type planKey struct{}
+
+// loadPlan resolves the {plan} of every route under /api/plans/{plan} once,
+// answering 404 problem+json for an unknown plan; handlers read it with
+// planOf.
+func (s *Server) loadPlan(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.db.Plan(r.Context(), chi.URLParam(r, "plan"))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), planKey{}, p)))
+	})
+}
+
+// planOf is the plan loadPlan resolved for this request.
+func planOf(r *http.Request) domain.Plan { return r.Context().Value(planKey{}).(domain.Plan) }

@@ -62,6 +62,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 	r.Route("/api/plans", func(r chi.Router) {
 		r.Get("/", s.listPlans)
 		r.Route("/{plan}", func(r chi.Router) {
+			r.Use(s.loadPlan)
 			r.Get("/", s.getPlan)
 			r.Get("/grids", s.listGrids)
 			r.Get("/grids/{code}", s.getGrid)

@@ -1,11 +1,15 @@
-// Package audit runs a plan's checks and assembles the audit report of
-// DESIGN §4. Each check (coverage, balance, circles) lives in its own
-// package and plugs in as a Checker; the command line and the HTTP API both
-// call Auditor.Run, so the report is the same on both surfaces.
+// Package audit runs a plan's checks and assembles the audit report (see
+// docs/report.md). Each check (coverage, balance, circles) lives in its own
+// package and is registered once, by name, in the order the report lists
+// it; the command line, the HTTP API, the OGC findings layer and the
+// editing layer all go through the Auditor, so adding a check is one line
+// where the auditor is built.
 package audit
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -16,7 +20,7 @@ import (
 )
 
 // Section is one check's part of the report. It marshals to the JSON of its
-// key in DESIGN §4.
+// key in the report.
 type Section interface {
 	// Errors counts error-severity problems; the command line exits 1 when
 	// any section has one. Warnings do not count.
@@ -25,50 +29,52 @@ type Section interface {
 	WriteText(w io.Writer) error
 }
 
-// Checker computes one section for a plan. Checkers are long-lived (one per
-// server), so they may cache per plan, keyed by the plan's version.
+// Checker computes one section for a view of a plan. Checkers are
+// long-lived (one per server), so they may cache per view, keyed by the
+// plan's Workspace and Version.
 type Checker interface {
 	Check(ctx context.Context, plan domain.Plan) (Section, error)
 	// Settings are the parameters the check used, echoed in the report.
 	Settings(plan domain.Plan) map[string]any
 }
 
-// Report is the audit report. A section that was not requested is absent.
-type Report struct {
-	Plan        string         `json:"plan"`
-	GeneratedAt time.Time      `json:"generated_at"`
-	Settings    map[string]any `json:"settings"`
-	Coverage    Section        `json:"coverage,omitempty"`
-	Balance     Section        `json:"balance,omitempty"`
-	Circles     Section        `json:"circles,omitempty"`
-}
-
-// The checks, in report order.
+// The checks gridplan ships, by name.
 const (
 	Coverage = "coverage"
 	Balance  = "balance"
 	Circles  = "circles"
 )
 
-// Auditor runs the registered checkers.
-type Auditor struct {
-	checkers map[string]Checker
+// Check registers a checker under its name.
+type Check struct {
+	Name    string
+	Checker Checker
 }
 
-// New returns an auditor with the given checkers by check name.
-func New(checkers map[string]Checker) *Auditor { return &Auditor{checkers: checkers} }
+// Auditor runs the registered checkers.
+type Auditor struct {
+	checks []Check
+}
+
+// New returns an auditor with checks, in report order.
+func New(checks ...Check) *Auditor { return &Auditor{checks: checks} }
 
 // Checker returns the checker registered for a check, nil when there is
 // none; the HTTP layer serves a check's own layers through it.
-func (a *Auditor) Checker(name string) Checker { return a.checkers[name] }
-
-// Checks lists the available check names in report order.
-func (a *Auditor) Checks() []string {
-	var names []string
-	for _, n := range []string{Coverage, Balance, Circles} {
-		if a.checkers[n] != nil {
-			names = append(names, n)
+func (a *Auditor) Checker(name string) Checker {
+	for _, c := range a.checks {
+		if c.Name == name {
+			return c.Checker
 		}
+	}
+	return nil
+}
+
+// Checks lists the registered check names in report order.
+func (a *Auditor) Checks() []string {
+	names := make([]string, len(a.checks))
+	for i, c := range a.checks {
+		names[i] = c.Name
 	}
 	return names
 }
@@ -81,7 +87,7 @@ func (a *Auditor) ParseChecks(s string) ([]string, error) {
 	seen := map[string]bool{}
 	for _, c := range strings.Split(s, ",") {
 		c = strings.TrimSpace(c)
-		if a.checkers[c] == nil {
+		if a.Checker(c) == nil {
 			return nil, domain.Errorf(domain.ErrInvalid, "unknown check %q: available checks are %s", c, strings.Join(a.Checks(), ", "))
 		}
 		seen[c] = true
@@ -95,15 +101,82 @@ func (a *Auditor) ParseChecks(s string) ([]string, error) {
 	return out, nil
 }
 
-// Run audits plan with the named checks.
+// Report is the audit report. A section that was not requested is absent.
+type Report struct {
+	Plan        string
+	View        domain.View
+	GeneratedAt time.Time
+	Settings    map[string]any
+	Sections    []NamedSection // in registry order
+}
+
+// NamedSection is one check's section under its name.
+type NamedSection struct {
+	Name    string
+	Section Section
+}
+
+// Section returns the named check's section, nil when it was not run.
+func (r *Report) Section(name string) Section {
+	for _, s := range r.Sections {
+		if s.Name == name {
+			return s.Section
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes the stable report keys, then one key per section in
+// registry order.
+func (r *Report) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	write := func(key string, v any) error {
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(key)
+		b.Write(k)
+		b.WriteByte(':')
+		val, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("report %s: %w", key, err)
+		}
+		b.Write(val)
+		return nil
+	}
+	if err := write("plan", r.Plan); err != nil {
+		return nil, err
+	}
+	if r.View.Draft != "" {
+		write("draft", r.View.Draft)
+	}
+	if r.View.Revision > 0 {
+		write("revision", r.View.Revision)
+	}
+	write("generated_at", r.GeneratedAt)
+	if err := write("settings", r.Settings); err != nil {
+		return nil, err
+	}
+	for _, s := range r.Sections {
+		if err := write(s.Name, s.Section); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// Run audits plan (as its View shows it) with the named checks.
 func (a *Auditor) Run(ctx context.Context, plan domain.Plan, checks []string) (*Report, error) {
 	r := &Report{
 		Plan:        plan.Name,
+		View:        plan.View,
 		GeneratedAt: time.Now().UTC().Truncate(time.Second),
 		Settings:    map[string]any{"crs": fmt.Sprintf("EPSG:%d", plan.SRID)},
 	}
 	for _, name := range checks {
-		c := a.checkers[name]
+		c := a.Checker(name)
 		if c == nil {
 			return nil, domain.Errorf(domain.ErrInvalid, "unknown check %q", name)
 		}
@@ -114,14 +187,7 @@ func (a *Auditor) Run(ctx context.Context, plan domain.Plan, checks []string) (*
 		for k, v := range c.Settings(plan) {
 			r.Settings[k] = v
 		}
-		switch name {
-		case Coverage:
-			r.Coverage = s
-		case Balance:
-			r.Balance = s
-		case Circles:
-			r.Circles = s
-		}
+		r.Sections = append(r.Sections, NamedSection{Name: name, Section: s})
 	}
 	return r, nil
 }
@@ -129,25 +195,19 @@ func (a *Auditor) Run(ctx context.Context, plan domain.Plan, checks []string) (*
 // Errors counts error-severity problems over every section.
 func (r *Report) Errors() int {
 	n := 0
-	for _, s := range r.sections() {
-		n += s.Errors()
+	for _, s := range r.Sections {
+		n += s.Section.Errors()
 	}
 	return n
 }
 
-func (r *Report) sections() []Section {
-	var out []Section
-	for _, s := range []Section{r.Coverage, r.Balance, r.Circles} {
-		if s != nil {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // WriteText writes the human-readable report.
 func (r *Report) WriteText(w io.Writer) error {
-	fmt.Fprintf(w, "Audit of plan %q at %s\n", r.Plan, r.GeneratedAt.Format(time.RFC3339))
+	what := fmt.Sprintf("plan %q", r.Plan)
+	if !r.View.Published() {
+		what += ", " + r.View.String()
+	}
+	fmt.Fprintf(w, "Audit of %s at %s\n", what, r.GeneratedAt.Format(time.RFC3339))
 	keys := make([]string, 0, len(r.Settings))
 	for k := range r.Settings {
 		keys = append(keys, k)
@@ -156,32 +216,12 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, k := range keys {
 		fmt.Fprintf(w, "  %s: %v\n", k, r.Settings[k])
 	}
-	for _, s := range r.sections() {
+	for _, s := range r.Sections {
 		fmt.Fprintln(w)
-		if err := s.WriteText(w); err != nil {
+		if err := s.Section.WriteText(w); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintf(w, "\n%d error(s).\n", r.Errors())
-	return nil
-}
-
-// GridObserver is implemented by checkers that keep per-plan results and
-// update them incrementally when one grid changes (an edit on the map), so a
-// re-check touches only the grids around the change.
-type GridObserver interface {
-	GridChanged(ctx context.Context, plan domain.Plan, code string) error
-}
-
-// GridChanged tells every observing checker that grid code of plan changed
-// (created, reshaped or deleted).
-func (a *Auditor) GridChanged(ctx context.Context, plan domain.Plan, code string) error {
-	for _, name := range a.Checks() {
-		if o, ok := a.checkers[name].(GridObserver); ok {
-			if err := o.GridChanged(ctx, plan, code); err != nil {
-				return fmt.Errorf("%s check: %w", name, err)
-			}
-		}
-	}
 	return nil
 }

@@ -37,7 +37,7 @@ func millionUnitPlan(ctx context.Context, db *store.DB, plan domain.Plan) (p dom
 		}
 	}()
 	var grids []domain.Grid
-	err = db.EachGrid(ctx, plan.ID, store.GridFilter{}, func(g domain.Grid) error {
+	err = db.EachGrid(ctx, plan.Workspace, store.GridFilter{}, func(g domain.Grid) error {
 		g.Stats = nil
 		grids = append(grids, g)
 		return nil
@@ -45,7 +45,8 @@ func millionUnitPlan(ctx context.Context, db *store.DB, plan domain.Plan) (p dom
 	if err != nil {
 		return p, err
 	}
-	if _, err = db.InsertGrids(ctx, p.ID, grids, domain.WGS84); err != nil {
+	if _, _, err = db.ImportGrids(ctx, p.Workspace, grids, domain.WGS84,
+		store.Record{Kind: store.RevisionImport, Author: "gridplan bench", Message: "grids of " + plan.Name}); err != nil {
 		return p, fmt.Errorf("copy grids: %w", err)
 	}
 	var units []domain.Unit

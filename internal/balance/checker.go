@@ -13,9 +13,9 @@ import (
 	"github.com/gridplan/gridplan/internal/store"
 )
 
-// Checker is the balance check: an audit.Checker and audit.GridObserver.
-// It is long-lived (one per server) and keeps each recently audited plan's
-// counts in memory, keyed by the plan's version.
+// Checker is the balance check: an audit.Checker and audit.Preparer. It is
+// long-lived (one per server) and keeps each recently audited view's counts
+// in memory (by workspace), keyed by the view's version.
 type Checker struct {
 	db       *store.DB
 	log      *slog.Logger
@@ -61,16 +61,16 @@ func New(db *store.DB, opts Options) *Checker {
 }
 
 var (
-	_ audit.Checker      = (*Checker)(nil)
-	_ audit.GridObserver = (*Checker)(nil)
+	_ audit.Checker  = (*Checker)(nil)
+	_ audit.Preparer = (*Checker)(nil)
 )
 
-// state returns the plan's cache entry, creating it (and evicting the
-// least recently used one) when create is set.
-func (c *Checker) state(planID int64, create bool) *planState {
+// state returns the view's cache entry (by workspace), creating it (and
+// evicting the least recently used one) when create is set.
+func (c *Checker) state(ws int64, create bool) *planState {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ps := c.plans[planID]
+	ps := c.plans[ws]
 	if ps == nil && create {
 		if len(c.plans) >= c.maxPlans {
 			var oldest int64
@@ -83,7 +83,7 @@ func (c *Checker) state(planID int64, create bool) *planState {
 			delete(c.plans, oldest)
 		}
 		ps = &planState{places: map[int64]store.BalanceUnitPlace{}}
-		c.plans[planID] = ps
+		c.plans[ws] = ps
 	}
 	if ps != nil {
 		ps.used = time.Now()
@@ -91,22 +91,31 @@ func (c *Checker) state(planID int64, create bool) *planState {
 	return ps
 }
 
-// Check audits the plan's balance. Counts are reused while the plan's
-// version is unchanged (and kept up to date by GridChanged); a level's new
+// Check audits the view's balance. Counts are reused while the view's
+// version is unchanged (and kept up to date by change sets); a level's new
 // band or target only re-derives the figures.
 func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, error) {
-	ps := c.state(plan.ID, true)
+	ps := c.state(plan.Workspace, true)
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	s, err := c.db.BalanceSettings(ctx, plan.ID)
-	if err != nil {
+	if err := c.ensure(ctx, ps, plan); err != nil {
 		return nil, err
+	}
+	return ps.refresh(ctx, c.db)
+}
+
+// ensure brings ps (locked) to the view's current counts, counting afresh
+// when the data moved on.
+func (c *Checker) ensure(ctx context.Context, ps *planState, plan domain.Plan) error {
+	s, err := c.db.BalanceSettings(ctx, plan.Workspace)
+	if err != nil {
+		return err
 	}
 	if m := ps.m; m == nil || m.version != s.Version || m.epoch != s.UnitsEpoch || m.rule != s.PolygonUnits {
 		start := time.Now()
 		if ps.m, err = load(ctx, c.db, plan); err != nil {
 			ps.m = nil
-			return nil, err
+			return err
 		}
 		ps.written, ps.places = nil, map[int64]store.BalanceUnitPlace{}
 		ps.changed()
@@ -117,14 +126,14 @@ func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, e
 		c.mu.Lock()
 		c.loads++
 		c.mu.Unlock()
-		c.log.Debug("balance counted", "plan", plan.Name, "version", ps.m.version, "grids", len(ps.m.grids),
+		c.log.Debug("balance counted", "plan", plan.Describe(), "version", ps.m.version, "grids", len(ps.m.grids),
 			"units", len(ps.m.units.ids), "ms", time.Since(start).Milliseconds())
 	} else if !slices.Equal(m.levels, s.Levels) {
 		m.levels = s.Levels
 		m.derive()
 		ps.changed()
 	}
-	return ps.refresh(ctx, c.db)
+	return nil
 }
 
 // refresh writes what changed since the counts last changed and builds
@@ -179,7 +188,7 @@ func (ps *planState) store(ctx context.Context, db *store.DB) error {
 	}
 	w, err := ps.m.persist(ctx, db, ps.written, ps.m.findings(ps.unassigned))
 	if err == nil {
-		err = db.SetBalanceResults(ctx, ps.m.planID, ps.m.version, ps.m.resultsKey())
+		err = db.SetBalanceResults(ctx, ps.m.ws, ps.m.version, ps.m.resultsKey())
 	}
 	if err != nil {
 		ps.written = nil // unknown: read back before the next write
@@ -192,55 +201,11 @@ func (ps *planState) store(ctx context.Context, db *store.DB) error {
 // changed marks the counts changed: results to write, a report to build.
 func (ps *planState) changed() { ps.stored, ps.unassigned, ps.section = false, nil, nil }
 
-// GridChanged recounts after grid code of plan was created, reshaped or
-// deleted: only the units under its old and new shapes are placed again,
-// and only the grid_stats rows and findings that changed are rewritten.
-// It trusts that the grid is the only change since the cached version; when
-// units changed too (their epoch moved) or the plan was never audited, it
-// drops the cache and the next Check counts afresh.
-func (c *Checker) GridChanged(ctx context.Context, plan domain.Plan, code string) error {
-	ps := c.state(plan.ID, false)
-	if ps == nil {
-		return nil
-	}
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	if ps.m == nil {
-		return nil
-	}
-	s, err := c.db.BalanceSettings(ctx, plan.ID)
-	if err != nil {
-		return err
-	}
-	if s.UnitsEpoch != ps.m.epoch || s.PolygonUnits != ps.m.rule {
-		ps.m = nil
-		ps.changed()
-		return nil
-	}
-	if ps.stored && ps.written == nil {
-		// The database holds what the counts give now (the stamp said so):
-		// take that as the base the edit's changes are written against.
-		if err := ps.findUnassigned(ctx, c.db); err != nil {
-			return err
-		}
-		ps.written = ps.m.snapshot(ps.m.findings(ps.unassigned))
-	}
-	if err := ps.m.gridChanged(ctx, c.db, code); err != nil {
-		ps.m = nil
-		ps.changed()
-		return err
-	}
-	ps.m.version, ps.m.levels = s.Version, s.Levels
-	ps.m.derive()
-	ps.changed()
-	return ps.store(ctx, c.db)
-}
-
 // Settings echoes the balance parameters into the report.
 func (c *Checker) Settings(plan domain.Plan) map[string]any {
 	rule, tol := store.PolygonUnitsAreaShare, plan.Tolerance.SliverWidthM
 	var levels []store.BalanceLevel
-	if ps := c.state(plan.ID, false); ps != nil {
+	if ps := c.state(plan.Workspace, false); ps != nil {
 		ps.mu.Lock()
 		if ps.m != nil {
 			rule, tol, levels = ps.m.rule, ps.m.tol, ps.m.levels

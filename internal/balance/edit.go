@@ -1,37 +1,36 @@
 package balance
 
 import (
-	"context"
 	"slices"
 
+	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
-// gridChanged brings the counts up to date after grid code was created,
-// reshaped, moved to another level or parent, or deleted: it reads the grid
-// as it now is and places again only the units under its old and new
-// shapes (and polygon units that overlapped either), at the levels
-// concerned. Everything else keeps its counts; the caller derives the
-// figures again.
-func (m *model) gridChanged(ctx context.Context, db *store.DB, code string) error {
-	now, exists, err := db.BalanceGrid(ctx, m.planID, code)
-	if err != nil {
-		return err
-	}
-	polygons := m.rule == store.PolygonUnitsAreaShare && len(m.polygonIdx) > 0
-	var fresh []store.BalanceShare
-	if exists && polygons {
-		err := db.BalanceShares(ctx, m.planID, code, func(s store.BalanceShare) error {
-			fresh = append(fresh, s)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
+// gridEdit is one grid's new state for the model: nil now removes it;
+// shares are the polygon units' overlaps with its new shape (area-share
+// rule only).
+type gridEdit struct {
+	code   string
+	now    *store.BalanceGrid
+	shares []unitShare
+}
 
+// unitShare is the area a polygon unit has in the grid being edited.
+type unitShare struct {
+	unit int32
+	area float64
+}
+
+// setGrid brings the counts up to date after grid code was created,
+// reshaped, moved to another level or parent, or removed: only the units
+// under its old and new shapes (and polygon units that overlapped either)
+// are placed again, at the levels concerned. Everything else keeps its
+// counts; the caller derives the figures again.
+func (m *model) setGrid(e gridEdit, buf []int) []int {
+	polygons := m.rule == store.PolygonUnitsAreaShare && len(m.polygonIdx) > 0
 	affected := map[int][]int32{} // level -> units to place again
-	idx, had := m.byCode[code]
+	idx, had := m.byCode[e.code]
 	var g *grid
 	if had {
 		g = m.grids[idx]
@@ -40,16 +39,16 @@ func (m *model) gridChanged(ctx context.Context, db *store.DB, code string) erro
 			affected[g.Level] = append(affected[g.Level], m.dropShares(idx)...)
 		}
 		m.forgetShared(idx)
-		if !exists || now.Level != g.Level {
+		if e.now == nil || e.now.Level != g.Level {
 			lv := m.lv[g.Level]
 			lv.loc.Set(g.slot, nil)
 			lv.slots[g.slot] = -1
 			g.slot = -1
 		}
 	}
-	if exists {
+	if e.now != nil {
 		if had {
-			g.BalanceGrid = now
+			g.BalanceGrid = *e.now
 			m.measure(g)
 			if g.slot < 0 {
 				lv := m.level(g.Level)
@@ -57,7 +56,7 @@ func (m *model) gridChanged(ctx context.Context, db *store.DB, code string) erro
 				lv.slots = append(lv.slots, g.idx)
 			}
 		} else {
-			g = m.addGrid(now)
+			g = m.addGrid(*e.now)
 			idx = g.idx
 		}
 		lv := m.lv[g.Level]
@@ -67,14 +66,13 @@ func (m *model) gridChanged(ctx context.Context, db *store.DB, code string) erro
 			lv.loc.Set(g.slot, g.Geometry)
 			affected[g.Level] = m.units.buckets.InBound(g.Geometry.Bound(), affected[g.Level])
 		}
-		for _, s := range fresh {
-			if u, ok := m.polygonIdx[s.Unit]; ok {
-				m.addShare(u, idx, s.AreaM2)
-				affected[g.Level] = append(affected[g.Level], u)
+		if polygons {
+			for _, s := range e.shares {
+				m.addShare(s.unit, idx, s.area)
+				affected[g.Level] = append(affected[g.Level], s.unit)
 			}
 		}
 	}
-	var buf []int
 	for n, us := range affected {
 		lv := m.lv[n]
 		slices.Sort(us)
@@ -84,11 +82,30 @@ func (m *model) gridChanged(ctx context.Context, db *store.DB, code string) erro
 			m.apply(lv, u, 1)
 		}
 	}
-	if had && !exists {
-		delete(m.byCode, code)
+	if had && e.now == nil {
+		delete(m.byCode, e.code)
 		m.grids[idx] = nil
 	}
-	return nil
+	return buf
+}
+
+// current is grid code's edit back to what the model holds now (nil now
+// when it has no such grid), for undoing a preview.
+func (m *model) current(code string) gridEdit {
+	idx, ok := m.byCode[code]
+	if !ok {
+		return gridEdit{code: code}
+	}
+	bg := m.grids[idx].BalanceGrid
+	e := gridEdit{code: code, now: &bg}
+	for _, u := range m.gridShares[idx] {
+		for _, s := range m.shares[u] {
+			if s.grid == idx {
+				e.shares = append(e.shares, unitShare{unit: u, area: s.area})
+			}
+		}
+	}
+	return e
 }
 
 // forgetShared drops cached shared-boundary lengths involving grid g.
@@ -98,4 +115,13 @@ func (m *model) forgetShared(g int32) {
 			delete(m.shared, k)
 		}
 	}
+}
+
+// balanceGrid is the balance model of a grid as a change set left it.
+func balanceGrid(g *audit.GridState) *store.BalanceGrid {
+	if g == nil {
+		return nil
+	}
+	return &store.BalanceGrid{Code: g.Code, Name: g.Name, Parent: g.Parent, Level: g.Level, Kind: g.Kind, Mode: g.Mode,
+		Category: g.Category, Geometry: g.Metric}
 }

@@ -147,8 +147,8 @@ func findingKey(f domain.Finding) string {
 const keySep = "\x1f"
 
 // readWritten reads what the database holds of the plan's balance results.
-func readWritten(ctx context.Context, db *store.DB, planID int64) (*written, error) {
-	stats, stored, err := db.BalanceWritten(ctx, planID)
+func readWritten(ctx context.Context, db *store.DB, ws int64) (*written, error) {
+	stats, stored, err := db.BalanceWritten(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +188,7 @@ func (m *model) resultsKey() string {
 func (m *model) persist(ctx context.Context, db *store.DB, w *written, findings []domain.Finding) (*written, error) {
 	if w == nil {
 		var err error
-		if w, err = readWritten(ctx, db, m.planID); err != nil {
+		if w, err = readWritten(ctx, db, m.ws); err != nil {
 			return nil, err
 		}
 	}
@@ -219,7 +219,7 @@ func (m *model) persist(ctx context.Context, db *store.DB, w *written, findings 
 				rows = append(rows, store.GridStat{Code: code, GridStats: s})
 			}
 		}
-		if err := db.WriteGridStats(ctx, m.planID, all, rows, removed); err != nil {
+		if err := db.WriteGridStats(ctx, m.ws, all, rows, removed); err != nil {
 			return nil, err
 		}
 	}
@@ -255,7 +255,7 @@ func (m *model) persist(ctx context.Context, db *store.DB, w *written, findings 
 		if len(scope.Grids) > len(findings)/2 {
 			scope = store.FindingScope{All: true}
 		}
-		if err := db.ReplaceFindingsIn(ctx, m.planID, "balance", scope, inScope(findings, scope)); err != nil {
+		if err := db.ReplaceFindingsIn(ctx, m.ws, "balance", scope, inScope(findings, scope)); err != nil {
 			return nil, err
 		}
 	}

@@ -17,7 +17,8 @@ import (
 
 // model is one plan version's grids, units and counts, in memory.
 type model struct {
-	planID  int64
+	planID  int64 // units are the plan's
+	ws      int64 // grids are the view's
 	version int64
 	epoch   int64  // units epoch: units changed when it moves
 	rule    string // polygon-unit rule
@@ -111,14 +112,14 @@ func load(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
 
 // read reads a plan's grids and units into a new model.
 func read(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
-	m := &model{planID: plan.ID, tol: plan.Tolerance.SliverWidthM, byCode: map[string]int32{},
+	m := &model{planID: plan.ID, ws: plan.Workspace, tol: plan.Tolerance.SliverWidthM, byCode: map[string]int32{},
 		lv: map[int]*level{}, shares: map[int32][]share{}, gridShares: map[int32][]int32{}, shared: map[[2]int32]float64{}}
 	if !(m.tol > 0) {
 		m.tol = domain.DefaultTolerance.SliverWidthM
 	}
 	m.polygonIdx = map[int64]int32{}
 	var pending []store.BalanceShare
-	s, err := db.ReadBalance(ctx, plan.ID, store.BalanceSource{
+	s, err := db.ReadBalance(ctx, plan.Workspace, store.BalanceSource{
 		Grid: func(g store.BalanceGrid) error {
 			m.addGrid(g)
 			return nil

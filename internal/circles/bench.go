@@ -25,7 +25,7 @@ func Bench(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([]ben
 		return nil, err
 	}
 	c := New(db, Options{})
-	m, err := c.model(ctx, plan)
+	m, ms, err := c.model(ctx, plan)
 	if err != nil {
 		return nil, err
 	}
@@ -80,6 +80,7 @@ func Bench(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([]ben
 	}
 	figures, err := bench.Median(runs, true, func() error {
 		for _, r := range m.evaluateAll(rules) {
+			r.members = ms
 			r.gridSummaries(0)
 		}
 		return nil

@@ -37,16 +37,23 @@ type Options struct {
 }
 
 // Checker is the circles audit and the source of the circles layers. It
-// keeps each plan's prepared model (graph, snaps, grid membership) for the
-// plan's current version, so repeated audits and layer requests on an
-// unchanged plan skip the database reads.
+// keeps each plan's prepared model (graph, snaps) for the plan's own data
+// version with the rules' results, and each view's grid membership for the
+// view's version, so repeated audits and layer requests skip the database
+// reads and a change set only re-reads which units its grids hold.
 type Checker struct {
 	db   *store.DB
 	opts Options
 
-	mu     sync.Mutex
-	models map[int64]*model // by plan id, for one version
+	mu      sync.Mutex
+	models  map[int64]*model      // by plan id, for one data version
+	members map[int64]*membership // by workspace, for one view version
 }
+
+var (
+	_ audit.Checker  = (*Checker)(nil)
+	_ audit.Preparer = (*Checker)(nil)
+)
 
 // New returns a checker on db.
 func New(db *store.DB, opts Options) *Checker {
@@ -56,23 +63,38 @@ func New(db *store.DB, opts Options) *Checker {
 	if opts.GridMaxLevel == 0 {
 		opts.GridMaxLevel = 3
 	}
-	return &Checker{db: db, opts: opts, models: map[int64]*model{}}
+	return &Checker{db: db, opts: opts, models: map[int64]*model{}, members: map[int64]*membership{}}
 }
 
-// model returns plan's prepared model, loading it when the plan changed.
-// Loads are serialised so that concurrent requests load a plan once.
-func (c *Checker) model(ctx context.Context, plan domain.Plan) (*model, error) {
+// maxMemberships bounds the views whose membership is kept.
+const maxMemberships = 16
+
+// model returns plan's prepared model and the view's membership, loading
+// what changed. Loads are serialised so that concurrent requests load a
+// plan once.
+func (c *Checker) model(ctx context.Context, plan domain.Plan) (*model, *membership, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if m := c.models[plan.ID]; m != nil && m.version == plan.Version {
-		return m, nil
+	m := c.models[plan.ID]
+	if m == nil || m.version != plan.DataVersion {
+		var err error
+		if m, err = loadModel(ctx, c.db, plan); err != nil {
+			return nil, nil, err
+		}
+		c.models[plan.ID] = m
 	}
-	m, err := loadModel(ctx, c.db, plan)
-	if err != nil {
-		return nil, err
+	ms := c.members[plan.Workspace]
+	if ms == nil || ms.version != plan.Version {
+		var err error
+		if ms, err = loadMembership(ctx, c.db, plan, m); err != nil {
+			return nil, nil, err
+		}
+		if len(c.members) >= maxMemberships {
+			clear(c.members)
+		}
+		c.members[plan.Workspace] = ms
 	}
-	c.models[plan.ID] = m
-	return m, nil
+	return m, ms, nil
 }
 
 // Evaluate measures every rule of plan.
@@ -81,11 +103,30 @@ func (c *Checker) Evaluate(ctx context.Context, plan domain.Plan) ([]*Result, er
 	if err != nil {
 		return nil, err
 	}
-	m, err := c.model(ctx, plan)
+	m, ms, err := c.model(ctx, plan)
 	if err != nil {
 		return nil, err
 	}
-	return m.evaluateAll(rules), nil
+	key, _ := json.Marshal(rules)
+	c.mu.Lock()
+	results, ok := m.results[string(key)]
+	c.mu.Unlock()
+	if !ok {
+		results = m.evaluateAll(rules)
+		c.mu.Lock()
+		if len(m.results) >= 8 {
+			clear(m.results)
+		}
+		m.results[string(key)] = results
+		c.mu.Unlock()
+	}
+	out := make([]*Result, len(results))
+	for i, r := range results {
+		v := *r
+		v.members = ms
+		out[i] = &v
+	}
+	return out, nil
 }
 
 // evaluateAll measures the rules in parallel, one search per worker.
@@ -139,7 +180,7 @@ func (c *Checker) Rule(ctx context.Context, plan domain.Plan, facilityType strin
 			return nil, err
 		}
 	}
-	m, err := c.model(ctx, plan)
+	m, ms, err := c.model(ctx, plan)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +188,9 @@ func (c *Checker) Rule(ctx context.Context, plan domain.Plan, facilityType strin
 	if m.net != nil {
 		search = m.net.NewSearch()
 	}
-	return m.evaluate(rule, search), nil
+	r := m.evaluate(rule, search)
+	r.members = ms
+	return r, nil
 }
 
 // Check runs the circles audit: every rule plan-wide and per grid, with
@@ -159,7 +202,7 @@ func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, e
 		return nil, err
 	}
 	s := c.section(plan, results)
-	// The findings follow from the plan's version and its rules; when this
+	// The findings follow from the view's version and its rules; when this
 	// checker stored them for the same pair, they are still there as they
 	// were, and rewriting thousands of rows would only cost time.
 	rules := make([]domain.CircleRule, len(results))
@@ -170,30 +213,20 @@ func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, e
 		Version int64
 		Rules   []domain.CircleRule
 	}{plan.Version, rules})
-	m := results0Model(results)
 	c.mu.Lock()
-	stored := m != nil && m.findingsKey == string(key)
+	stored := len(results) > 0 && results[0].members.findingsKey == string(key)
 	c.mu.Unlock()
 	if !stored {
-		if err := c.db.ReplaceFindings(ctx, plan.ID, audit.Circles, blindSpotFindings(results)); err != nil {
+		if err := c.db.ReplaceFindings(ctx, plan.Workspace, audit.Circles, blindSpotFindings(results)); err != nil {
 			return nil, err
 		}
-		if m != nil {
+		if len(results) > 0 {
 			c.mu.Lock()
-			m.findingsKey = string(key)
+			results[0].members.findingsKey = string(key)
 			c.mu.Unlock()
 		}
 	}
 	return s, nil
-}
-
-// results0Model is the model the results were computed on; nil when there
-// are no rules.
-func results0Model(results []*Result) *model {
-	if len(results) == 0 {
-		return nil
-	}
-	return results[0].model
 }
 
 // Settings echoes the checker's parameters in the report.

@@ -26,6 +26,7 @@ type Result struct {
 
 	PersonsCovered, HouseholdsCovered int64
 	model                             *model
+	members                           *membership // the view's grids; results are shared by views
 }
 
 // evaluate measures every unit's walk to the nearest facility of rule r.

@@ -14,9 +14,9 @@ import (
 
 // findingLevel is the level whose grids group the blind-spot findings:
 // the grid level (3) when the plan has it, else its deepest level.
-func (m *model) findingLevel() int {
+func (ms *membership) findingLevel() int {
 	deepest := 0
-	for _, g := range m.grids {
+	for _, g := range ms.grids {
 		if g.level == 3 {
 			return 3
 		}
@@ -33,7 +33,7 @@ func blindSpotFindings(results []*Result) []domain.Finding {
 	var out []domain.Finding
 	for _, r := range results {
 		m := r.model
-		level := m.findingLevel()
+		level := r.members.findingLevel()
 		rule := r.Rule
 		seen := make([]bool, len(m.units))
 		add := func(code string, units []int32) {
@@ -60,7 +60,7 @@ func blindSpotFindings(results []*Result) []domain.Finding {
 			}
 			out = append(out, f)
 		}
-		for _, g := range m.grids {
+		for _, g := range r.members.grids {
 			if g.level == level {
 				add(g.code, g.units)
 			}
@@ -127,12 +127,12 @@ func (c *Checker) Isochrones(ctx context.Context, r *Result) (*geojson.FeatureCo
 // Grids streams the plan's grids of one level (every level when 0) as
 // GeoJSON features carrying the rule's figures, for the coverage map.
 func (c *Checker) Grids(ctx context.Context, plan domain.Plan, r *Result, level int, fn func(*geojson.Feature) error) error {
-	byCode := make(map[string]gridMembers, len(r.model.grids))
-	for _, g := range r.model.grids {
-		byCode[g.code] = g
-	}
-	return c.db.EachGrid(ctx, plan.ID, store.GridFilter{Level: level}, func(g domain.Grid) error {
-		gs := r.grid(byCode[g.Code])
+	return c.db.EachGrid(ctx, plan.Workspace, store.GridFilter{Level: level}, func(g domain.Grid) error {
+		var gm gridMembers
+		if i, ok := r.members.byCode[g.Code]; ok {
+			gm = r.members.grids[i]
+		}
+		gs := r.grid(gm)
 		f := geojson.NewFeature(g.Geometry)
 		f.ID = g.ID
 		f.Properties = geojson.Properties{"code": g.Code, "name": g.Name, "level": g.Level, "kind": string(g.Kind),

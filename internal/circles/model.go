@@ -4,26 +4,31 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
-// model is what the circles need of one version of a plan, loaded once and
-// prepared: units and facilities as points, the walking network as a CSR
-// graph with every unit and facility snapped to its nearest edge, and the
-// units of every grid. Rules are evaluated on it without the database.
+// model is what the circles need of one version of a plan's own data
+// (plan.DataVersion), loaded once and prepared: units and facilities as
+// points, the walking network as a CSR graph with every unit and facility
+// snapped to its nearest edge. Rules are evaluated on it without the
+// database. Grids do not enter it: which units each grid holds is a
+// membership per view, so a change set re-evaluates nothing.
 type model struct {
 	planID     int64
-	version    int64
+	version    int64 // the plan's DataVersion
 	srid       int
 	units      []store.Place
 	facilities []store.Place
-	grids      []gridMembers
+	unitIdx    *geo.PointBuckets // unit points, metric
 
 	// The network; net is nil when the plan has none (straight-line method).
 	net     *geo.Network
@@ -38,9 +43,9 @@ type model struct {
 
 	personsTotal, householdsTotal int64
 
-	// findingsKey says for which version and rules this checker last
-	// stored the blind-spot findings; guarded by Checker.mu.
-	findingsKey string
+	// results caches the rules' results by the rules' JSON; guarded by
+	// Checker.mu.
+	results map[string][]*Result
 }
 
 type gridMembers struct {
@@ -51,7 +56,7 @@ type gridMembers struct {
 
 // loadModel reads and prepares plan's data.
 func loadModel(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
-	m := &model{planID: plan.ID, version: plan.Version, srid: plan.SRID}
+	m := &model{planID: plan.ID, version: plan.DataVersion, srid: plan.SRID, results: map[string][]*Result{}}
 	var err error
 	if m.units, err = db.UnitPlaces(ctx, plan.ID); err != nil {
 		return nil, fmt.Errorf("units of plan %q: %w", plan.Name, err)
@@ -59,26 +64,13 @@ func loadModel(ctx context.Context, db *store.DB, plan domain.Plan) (*model, err
 	if m.facilities, err = db.FacilityPlaces(ctx, plan.ID, nil); err != nil {
 		return nil, fmt.Errorf("facilities of plan %q: %w", plan.Name, err)
 	}
-	for _, u := range m.units {
+	pts := make([]orb.Point, len(m.units))
+	for i, u := range m.units {
 		m.personsTotal += int64(u.Persons)
 		m.householdsTotal += int64(u.Households)
+		pts[i] = u.Metric
 	}
-	grids, err := db.UnitsByGrid(ctx, plan.ID)
-	if err != nil {
-		return nil, fmt.Errorf("grids of plan %q: %w", plan.Name, err)
-	}
-	index := make(map[int64]int32, len(m.units))
-	for i, u := range m.units {
-		index[u.ID] = int32(i)
-	}
-	m.grids = make([]gridMembers, len(grids))
-	for k, g := range grids {
-		gm := gridMembers{code: g.Code, name: g.Name, level: g.Level, units: make([]int32, len(g.Units))}
-		for j, id := range g.Units {
-			gm.units[j] = index[id]
-		}
-		m.grids[k] = gm
-	}
+	m.unitIdx = geo.NewPointBuckets(pts, 16)
 	nodes, lonlat, edges, err := db.MetricNetwork(ctx, plan.ID)
 	if err != nil {
 		return nil, fmt.Errorf("network of plan %q: %w", plan.Name, err)
@@ -89,6 +81,78 @@ func loadModel(ctx context.Context, db *store.DB, plan domain.Plan) (*model, err
 		}
 	}
 	return m, nil
+}
+
+// membership is which units each grid of one view holds: those whose
+// point (a point on the surface of polygon units) lies in it, boundary
+// included, as PostGIS's ST_Intersects has it.
+type membership struct {
+	version int64 // the view's Version
+	grids   []gridMembers
+	byCode  map[string]int
+	// findingsKey says for which version and rules this checker last
+	// stored the view's blind-spot findings; guarded by Checker.mu.
+	findingsKey string
+}
+
+// loadMembership reads the view's grids with their units.
+func loadMembership(ctx context.Context, db *store.DB, plan domain.Plan, m *model) (*membership, error) {
+	grids, err := db.UnitsByGrid(ctx, plan.Workspace)
+	if err != nil {
+		return nil, fmt.Errorf("grids of %s: %w", plan.Describe(), err)
+	}
+	index := make(map[int64]int32, len(m.units))
+	for i, u := range m.units {
+		index[u.ID] = int32(i)
+	}
+	ms := &membership{version: plan.Version, grids: make([]gridMembers, len(grids)), byCode: make(map[string]int, len(grids))}
+	for k, g := range grids {
+		gm := gridMembers{code: g.Code, name: g.Name, level: g.Level, units: make([]int32, len(g.Units))}
+		for j, id := range g.Units {
+			gm.units[j] = index[id]
+		}
+		ms.grids[k] = gm
+		ms.byCode[g.Code] = k
+	}
+	return ms, nil
+}
+
+// members lists the units of m whose point lies in g (metric CRS).
+func (m *model) members(g orb.MultiPolygon) []int32 {
+	var out []int32
+	for _, u := range m.unitIdx.InBound(g.Bound(), nil) {
+		if planar.MultiPolygonContains(g, m.units[u].Metric) {
+			out = append(out, u)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// with is the membership after grids changed: changed maps a code to its
+// new members, or to nil when the grid is gone.
+func (ms *membership) with(version int64, changed map[string]*gridMembers) *membership {
+	out := &membership{version: version, byCode: map[string]int{}}
+	for _, g := range ms.grids {
+		if _, ok := changed[g.code]; !ok {
+			out.grids = append(out.grids, g)
+		}
+	}
+	for _, g := range changed {
+		if g != nil {
+			out.grids = append(out.grids, *g)
+		}
+	}
+	slices.SortFunc(out.grids, func(a, b gridMembers) int {
+		if a.level != b.level {
+			return a.level - b.level
+		}
+		return strings.Compare(a.code, b.code)
+	})
+	for i, g := range out.grids {
+		out.byCode[g.code] = i
+	}
+	return out
 }
 
 // prepareNetwork builds the graph and snaps every unit and facility.

@@ -131,7 +131,7 @@ func typesText(r domain.CircleRule) string {
 // to level maxLevel (every level when maxLevel is 0).
 func (r *Result) gridSummaries(maxLevel int) []GridSummary {
 	var out []GridSummary
-	for _, g := range r.model.grids {
+	for _, g := range r.members.grids {
 		if maxLevel > 0 && g.level > maxLevel {
 			continue
 		}

@@ -12,14 +12,14 @@ import (
 	"github.com/gridplan/gridplan/internal/store"
 )
 
-// cachedPlans bounds the plans whose coverage state is kept in memory: a
-// scale-1 plan takes a few megabytes.
+// cachedPlans bounds the views (published plans, drafts, revisions) whose
+// coverage state is kept in memory: a scale-1 plan takes a few megabytes.
 const cachedPlans = 8
 
-// Checker is the coverage audit: an audit.Checker and audit.GridObserver.
-// It keeps each plan's state, keyed by the plan's version, so a repeated
-// audit is free and an audit after one grid edit redoes only that grid's
-// surroundings.
+// Checker is the coverage audit: an audit.Checker and audit.Preparer. It
+// keeps each view's state (by workspace), keyed by the view's version, so
+// a repeated audit is free and an audit after a change set redoes only the
+// surroundings of the grids it touched.
 type Checker struct {
 	db  *store.DB
 	log *slog.Logger
@@ -30,8 +30,8 @@ type Checker struct {
 }
 
 var (
-	_ audit.Checker      = (*Checker)(nil)
-	_ audit.GridObserver = (*Checker)(nil)
+	_ audit.Checker  = (*Checker)(nil)
+	_ audit.Preparer = (*Checker)(nil)
 )
 
 // Options configure a Checker.
@@ -48,42 +48,59 @@ func New(db *store.DB, opts Options) *Checker {
 	return &Checker{db: db, log: log, plans: map[int64]*state{}}
 }
 
-// Check audits plan's coverage, reusing the cached state when the plan's
+// Check audits the view's coverage, reusing the cached state when its
 // version (and tolerance) has not changed, and stores the findings in the
 // finding table whenever they change.
 func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, error) {
-	st := c.cached(plan.ID)
-	if st != nil {
-		st.mu.Lock()
-		if st.version != plan.Version || st.data.Tolerance != plan.Tolerance {
-			st.mu.Unlock()
-			st = nil
-		}
-	}
-	if st == nil {
-		var err error
-		if st, err = c.compute(ctx, plan); err != nil {
-			return nil, err
-		}
-		st.mu.Lock()
-		c.keep(plan.ID, st)
+	st, err := c.current(ctx, plan)
+	if err != nil {
+		return nil, err
 	}
 	defer st.mu.Unlock()
 	s := st.section()
-	if !st.stored {
-		if err := c.db.ReplaceFindings(ctx, plan.ID, audit.Coverage, s.findings); err != nil {
-			return nil, fmt.Errorf("plan %q: store coverage findings: %w", plan.Name, err)
-		}
-		st.stored = true
+	if err := c.store(ctx, plan.Workspace, st, s); err != nil {
+		return nil, fmt.Errorf("%s: store coverage findings: %w", plan.Describe(), err)
 	}
 	return s, nil
+}
+
+// current returns the view's state at plan.Version, locked, computing it
+// when the cache has none for that version.
+func (c *Checker) current(ctx context.Context, plan domain.Plan) (*state, error) {
+	st := c.cached(plan.Workspace)
+	if st != nil {
+		st.mu.Lock()
+		if st.version == plan.Version && st.data.Tolerance == plan.Tolerance {
+			return st, nil
+		}
+		st.mu.Unlock()
+	}
+	st, err := c.compute(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	st.mu.Lock()
+	c.keep(plan.Workspace, st)
+	return st, nil
+}
+
+// store writes the findings of st (locked) once per state.
+func (c *Checker) store(ctx context.Context, ws int64, st *state, s *Section) error {
+	if st.stored {
+		return nil
+	}
+	if err := c.db.ReplaceFindings(ctx, ws, audit.Coverage, s.findings); err != nil {
+		return err
+	}
+	st.stored = true
+	return nil
 }
 
 // Settings are the tolerances the last check of plan used.
 func (c *Checker) Settings(plan domain.Plan) map[string]any {
 	m := map[string]any{"sliver_area_m2": plan.Tolerance.SliverAreaM2, "sliver_width_m": plan.Tolerance.SliverWidthM,
 		"noise_m": store.DefaultCoverageNoiseM}
-	if st := c.cached(plan.ID); st != nil {
+	if st := c.cached(plan.Workspace); st != nil {
 		st.mu.Lock()
 		defer st.mu.Unlock()
 		m["sliver_area_m2"], m["sliver_width_m"] = st.data.Tolerance.SliverAreaM2, st.data.Tolerance.SliverWidthM
@@ -92,46 +109,50 @@ func (c *Checker) Settings(plan domain.Plan) map[string]any {
 	return m
 }
 
-func (c *Checker) cached(planID int64) *state {
+// The cache is keyed by workspace: one state per view.
+func (c *Checker) cached(ws int64) *state {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	st := c.plans[planID]
+	st := c.plans[ws]
 	if st != nil {
-		c.touch(planID)
+		c.touch(ws)
 	}
 	return st
 }
 
-func (c *Checker) keep(planID int64, st *state) {
+func (c *Checker) keep(ws int64, st *state) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.plans[planID] = st
-	c.touch(planID)
+	c.plans[ws] = st
+	c.touch(ws)
 	for len(c.used) > cachedPlans {
 		delete(c.plans, c.used[0])
 		c.used = c.used[1:]
 	}
 }
 
-func (c *Checker) touch(planID int64) {
-	c.used = slices.DeleteFunc(c.used, func(id int64) bool { return id == planID })
-	c.used = append(c.used, planID)
-}
-
-func (c *Checker) drop(planID int64, st *state) {
+// replace puts next in the place of old, when old is still cached.
+func (c *Checker) replace(ws int64, old, next *state) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.plans[planID] == st {
-		delete(c.plans, planID)
-		c.used = slices.DeleteFunc(c.used, func(id int64) bool { return id == planID })
+	if c.plans[ws] != old {
+		return false
 	}
+	c.plans[ws] = next
+	c.touch(ws)
+	return true
+}
+
+func (c *Checker) touch(ws int64) {
+	c.used = slices.DeleteFunc(c.used, func(id int64) bool { return id == ws })
+	c.used = append(c.used, ws)
 }
 
 // compute audits a plan from scratch: one snapshot read, edge matching per
 // parent, one overlay round trip for the failing places, one transform
 // round trip for the places computed in Go.
 func (c *Checker) compute(ctx context.Context, plan domain.Plan) (*state, error) {
-	data, err := c.db.CoverageData(ctx, plan.ID)
+	data, err := c.db.CoverageData(ctx, plan.Workspace)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +181,7 @@ func (c *Checker) compute(ctx context.Context, plan domain.Plan) (*state, error)
 	for _, f := range done[nPlain:] {
 		st.perGrid[f.Grids[0]] = append(st.perGrid[f.Grids[0]], f)
 	}
-	c.log.Debug("coverage computed", "plan", plan.Name, "version", st.version, "grids", len(st.grids),
+	c.log.Debug("coverage computed", "plan", plan.Describe(), "version", st.version, "grids", len(st.grids),
 		"windows", len(windows))
 	return st, nil
 }

@@ -2,80 +2,181 @@ package coverage
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
 	"slices"
+	"strconv"
+	"strings"
 
+	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/store"
 )
 
-// GridChanged updates plan's cached coverage after grid code was created,
-// reshaped or deleted: it re-reads that grid and checks again only what it
-// touches — the tiling it belongs to (its siblings and parent), the tiling
-// it is the parent of, the overlay special grids over those, and its own and
-// its children's hierarchy. The update applies only when the plan is
-// exactly one version past the cached state (this one change); otherwise
-// the cache is dropped and the next Check starts afresh.
-func (c *Checker) GridChanged(ctx context.Context, plan domain.Plan, code string) error {
-	st := c.cached(plan.ID)
-	if st == nil {
-		return nil // nothing cached: the next Check computes everything anyway
-	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	g, found, version, err := c.db.CoverageGrid(ctx, plan.ID, code)
+// Prepare computes the view's coverage after changes, from the cached
+// state at plan.Version, checking again only what the touched grids touch —
+// the tilings they belong to before and after (their siblings and
+// parents), the tilings they are parents of, the overlay special grids
+// over those, and their own and their children's hierarchy.
+func (c *Checker) Prepare(ctx context.Context, plan domain.Plan, changes []audit.Change) (audit.Prepared, error) {
+	st, err := c.current(ctx, plan)
 	if err != nil {
-		c.drop(plan.ID, st)
-		return err
+		return nil, err
 	}
-	if version != st.version+1 {
-		c.log.Debug("coverage cache dropped", "plan", plan.Name, "cached", st.version, "now", version)
-		c.drop(plan.ID, st)
-		return nil
+	defer st.mu.Unlock()
+	next := st.clone()
+	if err := c.apply(ctx, next, changes); err != nil {
+		return nil, err
 	}
-	groups, roots, redo := map[string]bool{}, map[string]bool{}, map[string]bool{code: true}
+	before, after := st.section(), next.section()
+	return &prepared{c: c, ws: plan.Workspace, from: st, next: next, section: after,
+		delta: diffFindings(before.findings, after.findings)}, nil
+}
+
+// Delta is what a change set does to the coverage findings.
+type Delta struct {
+	Added   []domain.Finding
+	Removed []domain.Finding
+}
+
+// MarshalJSON writes {added: [findings], removed: [findings]} with the
+// report's finding keys.
+func (d Delta) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Added   []findingJSON `json:"added"`
+		Removed []findingJSON `json:"removed"`
+	}{findingsJSON(d.Added), findingsJSON(d.Removed)})
+}
+
+type prepared struct {
+	c          *Checker
+	ws         int64
+	from, next *state
+	section    *Section
+	delta      Delta
+}
+
+func (p *prepared) Delta() any { return p.delta }
+
+// Commit installs the prepared state at version when the cache still holds
+// the state it was prepared from, and stores its findings.
+func (p *prepared) Commit(ctx context.Context, version int64) error {
+	p.next.version = version
+	if !p.c.replace(p.ws, p.from, p.next) {
+		return nil // the cache moved on: the next Check computes afresh
+	}
+	p.next.mu.Lock()
+	defer p.next.mu.Unlock()
+	return p.c.store(ctx, p.ws, p.next, p.section)
+}
+
+// clone copies st so that apply can change the copy; findings and grids
+// are shared, being replaced rather than changed.
+func (st *state) clone() *state {
+	n := &state{plan: st.plan, version: st.version, data: st.data,
+		grids: maps.Clone(st.grids), bounds: maps.Clone(st.bounds), children: make(map[string][]string, len(st.children)),
+		groups: maps.Clone(st.groups), specials: maps.Clone(st.specials), spills: maps.Clone(st.spills),
+		perGrid: maps.Clone(st.perGrid), plain: st.plain, labels: st.labels}
+	for k, v := range st.children {
+		n.children[k] = slices.Clone(v)
+	}
+	return n
+}
+
+// apply changes st for changes and checks again what they touch.
+func (c *Checker) apply(ctx context.Context, st *state, changes []audit.Change) error {
+	groups, roots, redo := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	mark := func(key string) {
 		groups[key] = true
 		for _, r := range st.roots(st.children[key]) {
 			roots[r] = true
 		}
 	}
-	// What the old shape touched, then the new one.
-	touch := func() {
-		if old := st.grids[code]; old != nil {
-			if key, ok := st.groupOf(old); ok {
+	touch := func(code string) {
+		if g := st.grids[code]; g != nil {
+			if key, ok := st.groupOf(g); ok {
 				mark(key)
 			}
-			if st.overlayRoot(old) {
+			if st.overlayRoot(g) {
 				roots[code] = true
 			}
 		}
 	}
-	touch()
-	var newGrid = &g
-	if !found {
-		newGrid = nil
+	for _, ch := range changes {
+		touch(ch.Code) // what the old shape touched
+		var g *store.CoverageGrid
+		if ch.After != nil {
+			g = coverageGrid(*ch.After)
+		}
+		st.setGrid(ch.Code, g)
+		redo[ch.Code] = true
 	}
-	st.setGrid(code, newGrid)
-	touch()
-	mark(code) // the tiling it is the parent of, and the overlay grids inside it
+	for _, ch := range changes {
+		touch(ch.Code) // and the new one
+		mark(ch.Code)  // the tiling it is the parent of, and the overlay grids inside it
+		for _, k := range st.children[ch.Code] {
+			redo[k] = true
+		}
+	}
 	if st.data.Boundary == nil && groups[top] {
-		// The top level's outline stands in for the boundary, and it moved.
-		if st.data.Outline, err = c.db.CoverageOutline(ctx, plan.ID); err != nil {
-			c.drop(plan.ID, st)
+		// The top level's outline stands in for the boundary, and it may
+		// have moved.
+		var tops []store.CoverageGrid
+		for _, code := range st.tiles(top) {
+			tops = append(tops, *st.grids[code])
+		}
+		var err error
+		if st.data.Outline, err = c.db.OutlineOf(ctx, st.data.SRID, st.noise(), tops); err != nil {
 			return err
 		}
 		for _, r := range st.roots(st.children[top]) {
 			roots[r] = true
 		}
 	}
-	for _, k := range st.children[code] {
-		redo[k] = true
+	return c.recheck(ctx, st, groups, roots, redo)
+}
+
+// StateOf is the change-set form of a grid as the coverage audit read it.
+func StateOf(g store.CoverageGrid) audit.GridState {
+	return audit.GridState{Code: g.Code, Name: g.Name, Parent: g.Parent, Level: g.Level, Kind: g.Kind,
+		Category: g.Category, Mode: g.Mode, Metric: g.Geometry, Valid: g.Valid, Reason: g.Reason}
+}
+
+// coverageGrid is the coverage model of a grid as a change set left it.
+func coverageGrid(g audit.GridState) *store.CoverageGrid {
+	return &store.CoverageGrid{Code: g.Code, Name: g.Name, Parent: g.Parent, Level: g.Level, Kind: g.Kind,
+		Category: g.Category, Mode: g.Mode, Geometry: g.Metric, Valid: g.Valid, Reason: g.Reason}
+}
+
+// diffFindings lists the findings of after that before lacks, and those
+// of before that after lacks, matching by kind, place and size.
+func diffFindings(before, after []domain.Finding) Delta {
+	count := map[string]int{}
+	for _, f := range before {
+		count[findingKey(f)]++
 	}
-	if err := c.recheck(ctx, st, groups, roots, redo); err != nil {
-		c.drop(plan.ID, st)
-		return err
+	var d Delta
+	for _, f := range after {
+		k := findingKey(f)
+		if count[k] > 0 {
+			count[k]--
+			continue
+		}
+		d.Added = append(d.Added, f)
 	}
-	st.version, st.stored = version, false
-	return nil
+	for _, f := range before {
+		if k := findingKey(f); count[k] > 0 {
+			count[k]--
+			d.Removed = append(d.Removed, f)
+		}
+	}
+	return d
+}
+
+func findingKey(f domain.Finding) string {
+	return strings.Join([]string{f.Kind, f.Severity, strconv.Itoa(f.Level), f.Parent, strings.Join(f.Grids, ","),
+		fmt.Sprintf("%.3f", f.AreaM2)}, "\x1f")
 }
 
 // recheck recomputes the named groups, overlay special grids and grids of

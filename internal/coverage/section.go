@@ -121,11 +121,17 @@ func (s *Section) MarshalJSON() ([]byte, error) {
 		Summary  map[string]KindSummary `json:"summary"`
 		Findings []findingJSON          `json:"findings"`
 		Specials []Special              `json:"specials"`
-	}{Summary: s.Summary(), Findings: make([]findingJSON, len(s.findings)), Specials: s.specials}
+	}{Summary: s.Summary(), Findings: findingsJSON(s.findings), Specials: s.specials}
 	if out.Specials == nil {
 		out.Specials = []Special{}
 	}
-	for i, f := range s.findings {
+	return json.Marshal(out)
+}
+
+// findingsJSON converts findings to the report's form (never null).
+func findingsJSON(findings []domain.Finding) []findingJSON {
+	out := make([]findingJSON, len(findings))
+	for i, f := range findings {
 		j := findingJSON{Kind: f.Kind, Severity: f.Severity, Grids: f.Grids, AreaM2: f.AreaM2, Reason: f.Reason}
 		if j.Grids == nil {
 			j.Grids = []string{}
@@ -142,9 +148,9 @@ func (s *Section) MarshalJSON() ([]byte, error) {
 		if f.Geometry != nil {
 			j.Geometry = geojson.NewGeometry(f.Geometry)
 		}
-		out.Findings[i] = j
+		out[i] = j
 	}
-	return json.Marshal(out)
+	return out
 }
 
 // WriteText writes a readable summary: counts by kind, then the findings

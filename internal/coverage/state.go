@@ -62,7 +62,9 @@ func newState(plan domain.Plan, data store.CoverageData) *state {
 // setGrid replaces (or, when g is nil, removes) one grid in the model.
 func (st *state) setGrid(code string, g *store.CoverageGrid) {
 	if old := st.grids[code]; old != nil {
-		st.children[old.Parent] = slices.DeleteFunc(st.children[old.Parent], func(c string) bool { return c == code })
+		// Copy on write: states handed out by clone share nothing here.
+		kids := slices.Clone(st.children[old.Parent])
+		st.children[old.Parent] = slices.DeleteFunc(kids, func(c string) bool { return c == code })
 		delete(st.grids, code)
 		delete(st.bounds, code)
 	}
@@ -75,7 +77,7 @@ func (st *state) setGrid(code string, g *store.CoverageGrid) {
 		st.labels[code] = g.Name
 	}
 	st.bounds[code] = g.Geometry.Bound()
-	kids := st.children[g.Parent]
+	kids := slices.Clone(st.children[g.Parent])
 	i, _ := slices.BinarySearch(kids, code)
 	st.children[g.Parent] = slices.Insert(kids, i, code)
 }

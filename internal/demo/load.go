@@ -91,7 +91,8 @@ func Load(ctx context.Context, db *store.DB, opts LoadOptions) (sum Summary, err
 			_ = db.DeletePlan(context.WithoutCancel(ctx), opts.Plan)
 		}
 	}()
-	if _, err = db.InsertGrids(ctx, plan.ID, d.Grids, SRID); err != nil {
+	if _, _, err = db.ImportGrids(ctx, plan.Workspace, d.Grids, SRID, store.Record{Kind: store.RevisionImport,
+		Author: "gridplan demo", Message: "the synthetic demo district, " + title(opts)}); err != nil {
 		return sum, fmt.Errorf("store grids: %w", err)
 	}
 	stage("stored grids")
@@ -106,7 +107,7 @@ func Load(ctx context.Context, db *store.DB, opts LoadOptions) (sum Summary, err
 		return sum, fmt.Errorf("store network: %w", err)
 	}
 	stage("stored facilities and the walking network")
-	if sum.Counts, err = db.Count(ctx, plan.ID); err != nil {
+	if sum.Counts, err = db.Count(ctx, plan.Workspace); err != nil {
 		return sum, err
 	}
 	sum.Took = time.Since(start)

@@ -33,6 +33,10 @@ type Grid struct {
 	// Properties holds any further attributes from the source file.
 	Properties map[string]any
 	Geometry   orb.MultiPolygon
+	// Version is the grid version of its view at which the grid last
+	// changed: its entity tag, and what a change set's base is checked
+	// against.
+	Version int64
 	// Stats are the computed population figures of the latest balance
 	// audit; nil until one has run.
 	Stats *GridStats

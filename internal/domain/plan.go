@@ -2,6 +2,7 @@ package domain
 
 import (
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -25,10 +26,51 @@ type Plan struct {
 	Boundary  orb.MultiPolygon
 	Levels    []Level
 	Tolerance Tolerance
-	// Version increases with every change to the plan's data; caches key on it.
-	Version   int64
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// View is which state of the plan's grids this value reads: the
+	// published plan, a draft or a past revision; Workspace is the
+	// database's id of that state.
+	View      View
+	Workspace int64
+	// DataVersion increases with every change to the plan's own data
+	// (units, facilities, network, settings), GridVersion with every change
+	// to the view's grids. Version is their sum: it moves whenever anything
+	// the view shows moves, so caches and ETags key on it.
+	Version     int64
+	DataVersion int64
+	GridVersion int64
+	// HeadRevision is the published plan's latest revision (0: none yet).
+	HeadRevision int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// View names a state of a plan's grids. The zero View is the published plan.
+type View struct {
+	Draft    string // a draft's name
+	Revision int    // a past revision, read-only
+}
+
+// Published reports whether v is the published plan.
+func (v View) Published() bool { return v.Draft == "" && v.Revision == 0 }
+
+// String describes v for messages: "published", "draft d1", "revision 7".
+func (v View) String() string {
+	switch {
+	case v.Draft != "":
+		return "draft " + strconv.Quote(v.Draft)
+	case v.Revision > 0:
+		return "revision " + strconv.Itoa(v.Revision)
+	}
+	return "published"
+}
+
+// Describe names plan and view for messages: `plan "demo"` or
+// `plan "demo", draft "d1"`.
+func (p Plan) Describe() string {
+	if p.View.Published() {
+		return "plan " + strconv.Quote(p.Name)
+	}
+	return "plan " + strconv.Quote(p.Name) + ", " + p.View.String()
 }
 
 // Level describes one level of a plan's hierarchy and its size band.
@@ -76,6 +118,20 @@ var planNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 func ValidatePlanName(name string) error {
 	if !planNamePattern.MatchString(name) {
 		return Errorf(ErrInvalid, "plan name %q: use 1-63 lower-case letters, digits or underscores, starting with a letter", name)
+	}
+	return nil
+}
+
+var draftNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+
+// ValidateDraftName reports whether name can name a draft: lower-case
+// letters, digits, hyphens and underscores, starting with a letter or digit.
+func ValidateDraftName(name string) error {
+	if !draftNamePattern.MatchString(name) {
+		return Errorf(ErrInvalid, "draft name %q: use 1-63 lower-case letters, digits, hyphens or underscores, starting with a letter or digit", name)
+	}
+	if name == "published" {
+		return Errorf(ErrInvalid, "draft name %q is reserved for the published plan", name)
 	}
 	return nil
 }

@@ -68,7 +68,10 @@ func Resolve(ctx context.Context, f *store.Features, id string) (CollectionID, s
 	if err != nil {
 		return c, store.Stamp{}, err
 	}
-	st, err := f.Stamp(ctx, c.Plan, c.Level)
+	if sc := scopeOf(ctx); sc != nil && sc.plan != c.Plan {
+		return c, store.Stamp{}, domain.Errorf(domain.ErrNotFound, "no collection %q here: this is plan %q, %s", id, sc.plan, sc.view)
+	}
+	st, err := f.Stamp(ctx, c.Plan, ViewOf(ctx, c.Plan), c.Level)
 	if domain.ErrorCode(err) == domain.ErrNotFound {
 		return c, st, domain.Errorf(domain.ErrNotFound, "no collection %q: plan %q does not exist", id, c.Plan)
 	}
@@ -143,7 +146,7 @@ func describe(base string, p domain.Plan, c CollectionID, bound *orb.Bound) coll
 
 // planCollections describes every collection of a plan.
 func (s *Service) planCollections(ctx context.Context, base string, p domain.Plan) ([]collectionJSON, error) {
-	extents, err := s.db.Features().Extents(ctx, p.ID)
+	extents, err := s.db.Features().Extents(ctx, p.Workspace)
 	if err != nil {
 		return nil, err
 	}
@@ -181,12 +184,12 @@ func (s *Service) collections(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	plans, err := s.db.Plans(r.Context())
+	plans, err := s.plans(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	base := baseURL(r)
+	base := BaseURL(r)
 	var all []collectionJSON
 	for _, p := range plans {
 		cs, err := s.planCollections(r.Context(), base, p)
@@ -221,12 +224,12 @@ func (s *Service) collection(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p, err := s.db.Plan(r.Context(), c.Plan)
+	p, err := s.db.PlanView(r.Context(), c.Plan, ViewOf(r.Context(), c.Plan))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	cs, err := s.planCollections(r.Context(), baseURL(r), p)
+	cs, err := s.planCollections(r.Context(), BaseURL(r), p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -238,4 +241,14 @@ func (s *Service) collection(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.fail(w, r, domain.Errorf(domain.ErrNotFound, "no collection %q", c))
+}
+
+// plans are the plans whose collections the request lists: every
+// published plan at the root, the one view under a view's landing page.
+func (s *Service) plans(r *http.Request) ([]domain.Plan, error) {
+	if sc := scopeOf(r.Context()); sc != nil {
+		p, err := s.db.PlanView(r.Context(), sc.plan, sc.view)
+		return []domain.Plan{p}, err
+	}
+	return s.db.Plans(r.Context())
 }

@@ -73,7 +73,7 @@ func (s *Service) item(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var f *geojson.Feature
-	err = s.db.Features().Each(r.Context(), store.FeatureQuery{PlanID: st.PlanID, Layer: c.Layer, Level: c.Level, ID: fid},
+	err = s.db.Features().Each(r.Context(), store.FeatureQuery{PlanID: st.PlanID, Workspace: st.Workspace, Layer: c.Layer, Level: c.Level, ID: fid},
 		func(v any) error { f = Feature(v); return nil })
 	if err == nil && f == nil {
 		err = domain.Errorf(domain.ErrNotFound, "no feature %d in collection %q", fid, id)
@@ -85,7 +85,7 @@ func (s *Service) item(w http.ResponseWriter, r *http.Request) {
 	if gcj02 && f.Geometry != nil {
 		f.Geometry = geo.ToGCJ02(f.Geometry)
 	}
-	base := baseURL(r)
+	base := BaseURL(r)
 	self := base + "/collections/" + id + "/items/" + strconv.FormatInt(fid, 10)
 	f.ExtraMembers = geojson.Properties{"links": []link{
 		{Href: self, Rel: "self", Type: "application/geo+json", Title: "This feature"},
@@ -97,7 +97,7 @@ func (s *Service) item(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodHead {
 			return
 		}
-		data := map[string]any{"Title": fmt.Sprintf("%s: feature %d", id, fid), "JSON": jsonURL(r)}
+		data := map[string]any{"Title": fmt.Sprintf("%s: feature %d", id, fid), "JSON": jsonURL(r), "Base": pathPrefix(r.Context())}
 		s.htmlRows(w, data, []*geojson.Feature{f}, base, c, len([]int{1}), 1, "")
 		return
 	}
@@ -196,7 +196,8 @@ func (s *Service) htmlRows(w http.ResponseWriter, data map[string]any, fs []*geo
 // writeHTML streams a page of features as an HTML table, row by row.
 func (s *Service) writeHTML(ctx context.Context, fs *store.Features, pg page) error {
 	title := pg.coll.String()
-	data := map[string]any{"Title": title, "JSON": pg.base + "/collections/" + title + "/items?" + urlValues(pg.query, "json", pg.query.After)}
+	data := map[string]any{"Title": title, "JSON": pg.base + "/collections/" + title + "/items?" + urlValues(pg.query, "json", pg.query.After),
+		"Base": pathPrefix(ctx)}
 	if err := pages.ExecuteTemplate(pg.out, "items-head", data); err != nil {
 		return err
 	}

@@ -23,7 +23,8 @@ import (
 // plan's versions, the path, the canonical query and the format.
 func ETag(st store.Stamp, r *http.Request, format string) string {
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%d|%d|%d|%s|%s|%s", st.PlanID, st.Version, st.AuditVersion, r.URL.Path, r.URL.Query().Encode(), format)
+	fmt.Fprintf(h, "%d|%d|%d|%d|%s|%s|%s", st.PlanID, st.Workspace, st.Version, st.AuditVersion, r.URL.Path,
+		r.URL.Query().Encode(), format)
 	return `W/"` + strconv.FormatUint(h.Sum64(), 36) + `"`
 }
 
@@ -71,7 +72,7 @@ func (s *Service) items(w http.ResponseWriter, r *http.Request) {
 	if NotModified(w, r, etag) {
 		return
 	}
-	base := baseURL(r)
+	base := BaseURL(r)
 	key := etag + "|" + base
 	if e := s.cache.Get(key); e != nil {
 		e.Serve(w, r)
@@ -101,7 +102,7 @@ func (s *Service) stream(w http.ResponseWriter, r *http.Request, c CollectionID,
 	pg := page{coll: c, query: p, format: f, base: base, out: out}
 	var etag string
 	err := s.db.Snapshot(r.Context(), func(fs *store.Features) error {
-		st, err := fs.Stamp(r.Context(), c.Plan, c.Level)
+		st, err := fs.Stamp(r.Context(), c.Plan, ViewOf(r.Context(), c.Plan), c.Level)
 		if err != nil {
 			return err
 		}
@@ -109,7 +110,7 @@ func (s *Service) stream(w http.ResponseWriter, r *http.Request, c CollectionID,
 		etag = ETag(st, r, f.name)
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Content-Type", f.mediaType)
-		pg.query.PlanID = st.PlanID
+		pg.query.PlanID, pg.query.Workspace = st.PlanID, st.Workspace
 		if f.name == "html" {
 			return s.writeHTML(r.Context(), fs, pg)
 		}

@@ -23,7 +23,7 @@ func (s *Service) landing(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	base := baseURL(r)
+	base := BaseURL(r)
 	links := []link{
 		{Href: base + "/", Rel: "self", Type: "application/json", Title: "This document"},
 		{Href: base + "/?f=html", Rel: "alternate", Type: "text/html", Title: "This document as HTML"},

@@ -117,6 +117,7 @@ func (s *Service) respond(w http.ResponseWriter, r *http.Request, f format, doc 
 	}
 	if f.name == "html" {
 		data["JSON"] = jsonURL(r)
+		data["Base"] = pathPrefix(r.Context())
 		if err := pages.ExecuteTemplate(w, tmpl, data); err != nil {
 			s.log.Warn("write html", "err", err)
 		}

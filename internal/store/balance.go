@@ -89,7 +89,7 @@ var ErrBalanceMoved = errors.New("the plan changed while it was being read")
 // the same data. When they differ (an edit landed in between), nothing has
 // been passed to src.Grid and ErrBalanceMoved asks the caller to start
 // over. Units stream to src.Unit; grids and shares follow.
-func (db *DB) ReadBalance(ctx context.Context, planID int64, src BalanceSource) (BalanceSettings, error) {
+func (db *DB) ReadBalance(ctx context.Context, ws int64, src BalanceSource) (BalanceSettings, error) {
 	// Grids are read in two halves at once as well: their geometry is
 	// most of the bytes, and two server processes encode it in half the
 	// time on two cores.
@@ -101,11 +101,11 @@ func (db *DB) ReadBalance(ctx context.Context, planID int64, src BalanceSource) 
 	for part := range parts {
 		wg.Go(func() {
 			gridErr[part] = db.readOnly(ctx, func(tx pgx.Tx) error {
-				args := pgx.NamedArgs{"plan": planID, "parts": parts, "part": part}
-				if err := tx.QueryRow(ctx, `SELECT version FROM plan WHERE id = @plan`, args).Scan(&gridVersion[part]); err != nil {
+				args := pgx.NamedArgs{"ws": ws, "parts": parts, "part": part}
+				if err := tx.QueryRow(ctx, viewVersionSQL, args).Scan(&gridVersion[part]); err != nil {
 					return err
 				}
-				return balanceRows(ctx, tx, balanceGridColumns+`WHERE plan_id = @plan AND id % @parts = @part ORDER BY level, code`,
+				return balanceRows(ctx, tx, balanceGridColumns+`WHERE ws_id = @ws AND id % @parts = @part ORDER BY level, code`,
 					args, func(r pgx.Rows) error {
 						g, err := scanBalanceGrid(r)
 						grids[part] = append(grids[part], g)
@@ -118,7 +118,7 @@ func (db *DB) ReadBalance(ctx context.Context, planID int64, src BalanceSource) 
 	var shares []BalanceShare
 	err := db.readOnly(ctx, func(tx pgx.Tx) error {
 		var err error
-		if s, err = balanceSettings(ctx, tx, planID); err != nil {
+		if s, err = balanceSettings(ctx, tx, ws); err != nil {
 			return err
 		}
 		polygons := false
@@ -127,8 +127,8 @@ func (db *DB) ReadBalance(ctx context.Context, planID int64, src BalanceSource) 
 			       SELECT id, persons, households,
 			              CASE WHEN ST_Dimension(geom_m) = 0 THEN geom_m ELSE ST_PointOnSurface(geom_m) END AS p,
 			              CASE WHEN ST_Dimension(geom_m) = 0 THEN 0 ELSE ST_Area(geom_m) END AS area
-			         FROM unit WHERE plan_id = @plan) u`,
-			pgx.NamedArgs{"plan": planID}, func(r pgx.Rows) error {
+			         FROM unit WHERE plan_id = (SELECT plan_id FROM workspace WHERE id = @ws)) u`,
+			pgx.NamedArgs{"ws": ws}, func(r pgx.Rows) error {
 				var u BalanceUnit
 				if err := r.Scan(&u.ID, &u.Persons, &u.Households, &u.AreaM2, &u.X, &u.Y); err != nil {
 					return err
@@ -139,7 +139,7 @@ func (db *DB) ReadBalance(ctx context.Context, planID int64, src BalanceSource) 
 		if err != nil || !polygons || s.PolygonUnits != PolygonUnitsAreaShare {
 			return err
 		}
-		return eachBalanceShare(ctx, tx, planID, "", func(sh BalanceShare) error {
+		return eachBalanceShare(ctx, tx, ws, func(sh BalanceShare) error {
 			shares = append(shares, sh)
 			return nil
 		})
@@ -182,10 +182,14 @@ func (db *DB) readOnly(ctx context.Context, fn func(pgx.Tx) error) error {
 	})
 }
 
-// BalanceSettings reads the plan's balance settings and stamps.
-func (db *DB) BalanceSettings(ctx context.Context, planID int64) (BalanceSettings, error) {
-	return balanceSettings(ctx, db.pool, planID)
+// BalanceSettings reads the balance settings of workspace ws's plan and
+// the stamps of its view.
+func (db *DB) BalanceSettings(ctx context.Context, ws int64) (BalanceSettings, error) {
+	return balanceSettings(ctx, db.pool, ws)
 }
+
+// viewVersionSQL reads the version of the view that workspace @ws is.
+const viewVersionSQL = `SELECT p.version + w.version FROM workspace w JOIN plan p ON p.id = w.plan_id WHERE w.id = @ws`
 
 // balanceQuerier is what both a pool and a transaction offer.
 type balanceQuerier interface {
@@ -193,19 +197,21 @@ type balanceQuerier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-func balanceSettings(ctx context.Context, q balanceQuerier, planID int64) (BalanceSettings, error) {
+func balanceSettings(ctx context.Context, q balanceQuerier, ws int64) (BalanceSettings, error) {
 	var s BalanceSettings
-	args := pgx.NamedArgs{"plan": planID}
-	err := q.QueryRow(ctx, `SELECT p.version, coalesce(b.units_epoch, 0), coalesce(b.polygon_units, 'area_share'),
-		coalesce(b.results_version, 0), coalesce(b.results_key, ''), (SELECT count(*) FROM grid_stats WHERE plan_id = p.id)
-		FROM plan p LEFT JOIN plan_balance b ON b.plan_id = p.id WHERE p.id = @plan`, args).
-		Scan(&s.Version, &s.UnitsEpoch, &s.PolygonUnits, &s.ResultsVersion, &s.ResultsKey, &s.StatsRows)
+	var planID int64
+	err := q.QueryRow(ctx, `SELECT p.id, p.version + w.version, coalesce(b.units_epoch, 0), coalesce(b.polygon_units, 'area_share'),
+		coalesce(w.results_version, 0), coalesce(w.results_key, ''), (SELECT count(*) FROM grid_stats WHERE ws_id = w.id)
+		FROM workspace w JOIN plan p ON p.id = w.plan_id LEFT JOIN plan_balance b ON b.plan_id = p.id WHERE w.id = @ws`,
+		pgx.NamedArgs{"ws": ws}).
+		Scan(&planID, &s.Version, &s.UnitsEpoch, &s.PolygonUnits, &s.ResultsVersion, &s.ResultsKey, &s.StatsRows)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return s, domain.Errorf(domain.ErrNotFound, "plan %d does not exist", planID)
+		return s, domain.Errorf(domain.ErrNotFound, "workspace %d does not exist", ws)
 	}
 	if err != nil {
 		return s, err
 	}
+	args := pgx.NamedArgs{"plan": planID}
 	rows, err := q.Query(ctx, `
 		SELECT level, name, coalesce(min_persons, 0), coalesce(max_persons, 0),
 		       coalesce(min_households, 0), coalesce(max_households, 0), coalesce(target_persons, 0)
@@ -222,37 +228,10 @@ func balanceSettings(ctx context.Context, q balanceQuerier, planID int64) (Balan
 	return s, err
 }
 
-// BalanceGrid reads one grid with its metric geometry; ok is false when the
-// plan has no grid of that code (it was deleted).
-func (db *DB) BalanceGrid(ctx context.Context, planID int64, code string) (g BalanceGrid, ok bool, err error) {
-	err = eachBalanceGrid(ctx, db.pool, planID, code, func(bg BalanceGrid) error {
-		g, ok = bg, true
-		return nil
-	})
-	return g, ok, err
-}
-
 // ST_AsBinary, not ST_AsEWKB: the CRS is the plan's, and PostGIS 3.3
 // writes plain WKB several times faster.
 const balanceGridColumns = `SELECT code, name, level, coalesce(parent_code, ''), kind, coalesce(mode, ''), category,
 	ST_AsBinary(geom_m) FROM grid `
-
-// eachBalanceGrid streams the plan's grids, or the one of code when code
-// is not empty. The two cases are separate statements so that each keeps
-// its own plan (one grid by its unique index).
-func eachBalanceGrid(ctx context.Context, q balanceQuerier, planID int64, code string, fn func(BalanceGrid) error) error {
-	sql := balanceGridColumns + `WHERE plan_id = @plan ORDER BY level, code`
-	if code != "" {
-		sql = balanceGridColumns + `WHERE plan_id = @plan AND code = @code`
-	}
-	return balanceRows(ctx, q, sql, pgx.NamedArgs{"plan": planID, "code": code}, func(r pgx.Rows) error {
-		g, err := scanBalanceGrid(r)
-		if err != nil {
-			return err
-		}
-		return fn(g)
-	})
-}
 
 func scanBalanceGrid(r pgx.Rows) (BalanceGrid, error) {
 	var g BalanceGrid
@@ -270,29 +249,49 @@ func scanBalanceGrid(r pgx.Rows) (BalanceGrid, error) {
 	return g, nil
 }
 
-// BalanceShares streams the overlaps of polygon units with grid code (its
-// current shape), for recounting after that grid was edited.
-func (db *DB) BalanceShares(ctx context.Context, planID int64, code string, fn func(BalanceShare) error) error {
-	return eachBalanceShare(ctx, db.pool, planID, code, fn)
-}
-
 const balanceShareSQL = `SELECT u.id, g.code, ST_Area(ST_Intersection(u.geom_m, g.geom_m))
 	FROM grid g JOIN unit u ON u.plan_id = g.plan_id AND ST_Intersects(u.geom_m, g.geom_m)`
 
-// eachBalanceShare streams the area each polygon unit has in each grid it
-// overlaps (only grid code when code is not empty), computed by GEOS.
-func eachBalanceShare(ctx context.Context, q balanceQuerier, planID int64, code string, fn func(BalanceShare) error) error {
-	sql := balanceShareSQL + ` WHERE g.plan_id = @plan AND GeometryType(u.geom_m) <> 'POINT'`
-	if code != "" {
-		sql = balanceShareSQL + ` WHERE g.plan_id = @plan AND g.code = @code AND GeometryType(u.geom_m) <> 'POINT'`
-	}
-	return balanceRows(ctx, q, sql, pgx.NamedArgs{"plan": planID, "code": code}, func(r pgx.Rows) error {
+// eachBalanceShare streams the area each polygon unit has in each grid of
+// workspace ws it overlaps, computed by GEOS.
+func eachBalanceShare(ctx context.Context, q balanceQuerier, ws int64, fn func(BalanceShare) error) error {
+	sql := balanceShareSQL + ` WHERE g.ws_id = @ws AND GeometryType(u.geom_m) <> 'POINT'`
+	return balanceRows(ctx, q, sql, pgx.NamedArgs{"ws": ws}, func(r pgx.Rows) error {
 		var s BalanceShare
 		if err := r.Scan(&s.Unit, &s.Grid, &s.AreaM2); err != nil {
 			return err
 		}
 		return fn(s)
 	})
+}
+
+// BalanceSharesOf streams the area each polygon unit of plan has in each
+// of geoms (metric CRS), the shapes a change set gives grids, keyed by
+// their index in geoms: what the balance audit needs to recount a grid
+// before the shape is stored.
+func (db *DB) BalanceSharesOf(ctx context.Context, planID int64, srid int, geoms []orb.MultiPolygon, fn func(i int, unit int64, areaM2 float64) error) error {
+	wkbs := make([][]byte, len(geoms))
+	for i, g := range geoms {
+		var err error
+		if wkbs[i], err = encodeEWKB(g, srid); err != nil {
+			return err
+		}
+	}
+	return balanceRows(ctx, db.pool, `
+		SELECT g.i - 1, u.id, ST_Area(ST_Intersection(u.geom_m, g.geom))
+		  FROM unnest(@wkbs::bytea[]) WITH ORDINALITY AS t(wkb, i)
+		 CROSS JOIN LATERAL (SELECT t.i, ST_GeomFromEWKB(t.wkb) AS geom) g
+		  JOIN unit u ON u.plan_id = @plan AND u.geom_m && g.geom AND ST_Intersects(u.geom_m, g.geom)
+		 WHERE GeometryType(u.geom_m) <> 'POINT'`, pgx.NamedArgs{"plan": planID, "wkbs": wkbs},
+		func(r pgx.Rows) error {
+			var i int
+			var unit int64
+			var area float64
+			if err := r.Scan(&i, &unit, &area); err != nil {
+				return err
+			}
+			return fn(i, unit, area)
+		})
 }
 
 func balanceRows(ctx context.Context, q balanceQuerier, sql string, args pgx.NamedArgs, fn func(pgx.Rows) error) error {

@@ -22,23 +22,28 @@ type GridStat struct {
 // the stats replace every row of the plan; otherwise they are upserted and
 // the rows of removed codes deleted (one grid's edit rewrites only the
 // rows it changed).
-func (db *DB) WriteGridStats(ctx context.Context, planID int64, all bool, stats []GridStat, removed []string) error {
+func (db *DB) WriteGridStats(ctx context.Context, ws int64, all bool, stats []GridStat, removed []string) error {
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		args := pgx.NamedArgs{"plan": planID, "removed": removed}
+		args := pgx.NamedArgs{"ws": ws, "removed": removed}
+		var planID int64
+		if err := tx.QueryRow(ctx, `SELECT plan_id FROM workspace WHERE id = @ws`, args).Scan(&planID); err != nil {
+			return err
+		}
+		args["plan"] = planID
 		if all {
-			if _, err := tx.Exec(ctx, `DELETE FROM grid_stats WHERE plan_id = @plan`, args); err != nil {
+			if _, err := tx.Exec(ctx, `DELETE FROM grid_stats WHERE ws_id = @ws`, args); err != nil {
 				return err
 			}
 			_, err := tx.CopyFrom(ctx, pgx.Identifier{"grid_stats"},
-				[]string{"plan_id", "code", "persons", "households", "deviation_pct", "band"},
+				[]string{"plan_id", "ws_id", "code", "persons", "households", "deviation_pct", "band"},
 				pgx.CopyFromSlice(len(stats), func(i int) ([]any, error) {
 					s := stats[i]
-					return []any{planID, s.Code, s.Persons, s.Households, s.DeviationPct, nullIfEmpty(s.Band)}, nil
+					return []any{planID, ws, s.Code, s.Persons, s.Households, s.DeviationPct, nullIfEmpty(s.Band)}, nil
 				}))
 			return pgError(err, "grid stats")
 		}
 		if len(removed) > 0 {
-			if _, err := tx.Exec(ctx, `DELETE FROM grid_stats WHERE plan_id = @plan AND code = ANY(@removed)`, args); err != nil {
+			if _, err := tx.Exec(ctx, `DELETE FROM grid_stats WHERE ws_id = @ws AND code = ANY(@removed)`, args); err != nil {
 				return err
 			}
 		}
@@ -57,9 +62,9 @@ func (db *DB) WriteGridStats(ctx context.Context, planID int64, all bool, stats 
 		args["codes"], args["persons"], args["households"], args["deviations"], args["bands"] =
 			codes, persons, households, deviations, bands
 		_, err := tx.Exec(ctx, `
-			INSERT INTO grid_stats (plan_id, code, persons, households, deviation_pct, band)
-			SELECT @plan, * FROM unnest(@codes::text[], @persons::int[], @households::int[], @deviations::float8[], @bands::text[])
-			ON CONFLICT (plan_id, code) DO UPDATE SET persons = excluded.persons, households = excluded.households,
+			INSERT INTO grid_stats (plan_id, ws_id, code, persons, households, deviation_pct, band)
+			SELECT @plan, @ws, * FROM unnest(@codes::text[], @persons::int[], @households::int[], @deviations::float8[], @bands::text[])
+			ON CONFLICT (ws_id, code) DO UPDATE SET persons = excluded.persons, households = excluded.households,
 				deviation_pct = excluded.deviation_pct, band = excluded.band`, args)
 		return pgError(err, "grid stats")
 	})
@@ -77,11 +82,11 @@ type FindingScope struct {
 // findings, in one transaction. A finding without a geometry that names
 // exactly one grid gets that grid's outline, copied in the database, so
 // callers working in the metric CRS need not fetch WGS84 shapes.
-func (db *DB) ReplaceFindingsIn(ctx context.Context, planID int64, check string, scope FindingScope, findings []domain.Finding) error {
+func (db *DB) ReplaceFindingsIn(ctx context.Context, ws int64, check string, scope FindingScope, findings []domain.Finding) error {
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		args := pgx.NamedArgs{"plan": planID, "check": check, "all": scope.All,
+		args := pgx.NamedArgs{"ws": ws, "check": check, "all": scope.All,
 			"grids": balanceNonNil(scope.Grids), "kinds": balanceNonNil(scope.Kinds)}
-		if _, err := tx.Exec(ctx, `DELETE FROM finding WHERE plan_id = @plan AND check_name = @check
+		if _, err := tx.Exec(ctx, `DELETE FROM finding WHERE ws_id = @ws AND check_name = @check
 			AND (@all OR grids && @grids::text[] OR kind = ANY(@kinds::text[]))`, args); err != nil {
 			return err
 		}
@@ -110,11 +115,11 @@ func (db *DB) ReplaceFindingsIn(ctx context.Context, planID int64, check string,
 			return pgError(err, "finding")
 		}
 		_, err = tx.Exec(ctx, `
-			INSERT INTO finding (plan_id, check_name, kind, severity, level, parent_code, grids, area_m2, width_m, reason, geom)
-			SELECT @plan, @check, f.kind, f.severity, f.level, f.parent_code, f.grids, f.area_m2, f.width_m, f.reason,
+			INSERT INTO finding (plan_id, ws_id, check_name, kind, severity, level, parent_code, grids, area_m2, width_m, reason, geom)
+			SELECT (SELECT plan_id FROM workspace WHERE id = @ws), @ws, @check, f.kind, f.severity, f.level, f.parent_code, f.grids, f.area_m2, f.width_m, f.reason,
 			       coalesce(ST_GeomFromEWKB(f.wkb), g.geom)
 			  FROM balance_finding_in f
-			  LEFT JOIN grid g ON f.wkb IS NULL AND cardinality(f.grids) = 1 AND g.plan_id = @plan AND g.code = f.grids[1]
+			  LEFT JOIN grid g ON f.wkb IS NULL AND cardinality(f.grids) = 1 AND g.ws_id = @ws AND g.code = f.grids[1]
 			 ORDER BY f.ord`, args)
 		return pgError(err, "finding")
 	})
@@ -160,12 +165,11 @@ func (db *DB) SetPolygonUnits(ctx context.Context, planID int64, rule string) er
 	return err
 }
 
-// SetBalanceResults records the plan version and settings key the stored
-// grid_stats rows and balance findings now reflect.
-func (db *DB) SetBalanceResults(ctx context.Context, planID, version int64, key string) error {
-	_, err := db.pool.Exec(ctx, `INSERT INTO plan_balance (plan_id, results_version, results_key) VALUES (@plan, @version, @key)
-		ON CONFLICT (plan_id) DO UPDATE SET results_version = excluded.results_version, results_key = excluded.results_key`,
-		pgx.NamedArgs{"plan": planID, "version": version, "key": key})
+// SetBalanceResults records the view version and settings key the stored
+// grid_stats rows and balance findings of workspace ws now reflect.
+func (db *DB) SetBalanceResults(ctx context.Context, ws, version int64, key string) error {
+	_, err := db.pool.Exec(ctx, `UPDATE workspace SET results_version = @version, results_key = @key WHERE id = @ws`,
+		pgx.NamedArgs{"ws": ws, "version": version, "key": key})
 	return err
 }
 
@@ -173,12 +177,12 @@ func (db *DB) SetBalanceResults(ctx context.Context, planID, version int64, key 
 // timed against: a plain PostGIS spatial join of units and grids, grouped
 // by grid. A unit on the boundary of two grids counts in both, and a
 // polygon unit counts wholly in every grid it touches.
-func (db *DB) NaiveGridPersons(ctx context.Context, planID int64) (map[string]int64, error) {
+func (db *DB) NaiveGridPersons(ctx context.Context, ws int64) (map[string]int64, error) {
 	out := make(map[string]int64)
 	err := balanceRows(ctx, db.pool, `
 		SELECT g.code, sum(u.persons)
 		  FROM grid g JOIN unit u ON u.plan_id = g.plan_id AND ST_Intersects(g.geom_m, u.geom_m)
-		 WHERE g.plan_id = @plan GROUP BY g.code`, pgx.NamedArgs{"plan": planID}, func(r pgx.Rows) error {
+		 WHERE g.ws_id = @ws GROUP BY g.code`, pgx.NamedArgs{"ws": ws}, func(r pgx.Rows) error {
 		var code string
 		var n int64
 		if err := r.Scan(&code, &n); err != nil {
@@ -194,11 +198,11 @@ func (db *DB) NaiveGridPersons(ctx context.Context, planID int64) (map[string]in
 // grid_stats rows by code, and a key per finding — kind, severity, level,
 // parent, grids (comma-separated) and reason, joined by U+001F — so a new
 // audit writes only what differs.
-func (db *DB) BalanceWritten(ctx context.Context, planID int64) (map[string]domain.GridStats, []string, error) {
-	args := pgx.NamedArgs{"plan": planID}
+func (db *DB) BalanceWritten(ctx context.Context, ws int64) (map[string]domain.GridStats, []string, error) {
+	args := pgx.NamedArgs{"ws": ws}
 	stats := map[string]domain.GridStats{}
 	err := balanceRows(ctx, db.pool, `SELECT code, persons, households, coalesce(deviation_pct, 0), coalesce(band, '')
-		FROM grid_stats WHERE plan_id = @plan`, args, func(r pgx.Rows) error {
+		FROM grid_stats WHERE ws_id = @ws`, args, func(r pgx.Rows) error {
 		var code string
 		var s domain.GridStats
 		if err := r.Scan(&code, &s.Persons, &s.Households, &s.DeviationPct, &s.Band); err != nil {
@@ -212,7 +216,7 @@ func (db *DB) BalanceWritten(ctx context.Context, planID int64) (map[string]doma
 	}
 	var keys []string
 	err = balanceRows(ctx, db.pool, `SELECT concat_ws(chr(31), kind, severity, coalesce(level, 0), coalesce(parent_code, ''),
-		array_to_string(grids, ','), reason) FROM finding WHERE plan_id = @plan AND check_name = 'balance'`, args,
+		array_to_string(grids, ','), reason) FROM finding WHERE ws_id = @ws AND check_name = 'balance'`, args,
 		func(r pgx.Rows) error {
 			var k string
 			if err := r.Scan(&k); err != nil {

@@ -162,9 +162,9 @@ type GridUnits struct {
 	Units []int64
 }
 
-// UnitsByGrid returns every grid of the plan with its units, by level and
-// code. Grids without units are included, with none.
-func (db *DB) UnitsByGrid(ctx context.Context, planID int64) ([]GridUnits, error) {
+// UnitsByGrid returns every grid of workspace ws with its units, by level
+// and code. Grids without units are included, with none.
+func (db *DB) UnitsByGrid(ctx context.Context, ws int64) ([]GridUnits, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT g.code, g.name, g.level,
 		       coalesce(array_agg(u.id ORDER BY u.id) FILTER (WHERE u.id IS NOT NULL), '{}')
@@ -172,8 +172,8 @@ func (db *DB) UnitsByGrid(ctx context.Context, planID int64) ([]GridUnits, error
 		  LEFT JOIN unit u ON u.plan_id = g.plan_id AND u.geom_m && g.geom_m
 		       AND ST_Intersects(g.geom_m, CASE WHEN GeometryType(u.geom_m) = 'POINT' THEN u.geom_m
 		                                        ELSE ST_PointOnSurface(u.geom_m) END)
-		 WHERE g.plan_id = @plan
-		 GROUP BY g.id ORDER BY g.level, g.code`, pgx.NamedArgs{"plan": planID})
+		 WHERE g.ws_id = @ws
+		 GROUP BY g.id ORDER BY g.level, g.code`, pgx.NamedArgs{"ws": ws})
 	if err != nil {
 		return nil, err
 	}

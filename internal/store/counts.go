@@ -26,11 +26,12 @@ type Counts struct {
 	WalkableKM float64      `json:"walkable_km"`
 }
 
-// Count summarises the plan's contents.
-func (db *DB) Count(ctx context.Context, planID int64) (Counts, error) {
+// Count summarises a view of a plan: the grids of workspace ws, the plan's
+// units, facilities and network.
+func (db *DB) Count(ctx context.Context, ws int64) (Counts, error) {
 	var c Counts
-	args := pgx.NamedArgs{"plan": planID}
-	rows, err := db.pool.Query(ctx, `SELECT level, kind, count(*) FROM grid WHERE plan_id = @plan
+	args := pgx.NamedArgs{"ws": ws}
+	rows, err := db.pool.Query(ctx, `SELECT level, kind, count(*) FROM grid WHERE ws_id = @ws
 		GROUP BY level, kind ORDER BY level, kind`, args)
 	if err != nil {
 		return c, err
@@ -43,24 +44,24 @@ func (db *DB) Count(ctx context.Context, planID int64) (Counts, error) {
 	if err != nil {
 		return c, err
 	}
-	err = db.pool.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM unit WHERE plan_id = @plan),
-		(SELECT coalesce(sum(persons), 0) FROM unit WHERE plan_id = @plan),
-		(SELECT coalesce(sum(households), 0) FROM unit WHERE plan_id = @plan),
-		(SELECT count(*) FROM facility WHERE plan_id = @plan),
-		(SELECT count(*) FROM net_node WHERE plan_id = @plan),
-		(SELECT count(*) FROM net_edge WHERE plan_id = @plan),
-		(SELECT coalesce(sum(length_m), 0) / 1000 FROM net_edge WHERE plan_id = @plan)`, args).
+	err = db.pool.QueryRow(ctx, `WITH p AS (SELECT plan_id FROM workspace WHERE id = @ws) SELECT
+		(SELECT count(*) FROM unit WHERE plan_id = (SELECT plan_id FROM p)),
+		(SELECT coalesce(sum(persons), 0) FROM unit WHERE plan_id = (SELECT plan_id FROM p)),
+		(SELECT coalesce(sum(households), 0) FROM unit WHERE plan_id = (SELECT plan_id FROM p)),
+		(SELECT count(*) FROM facility WHERE plan_id = (SELECT plan_id FROM p)),
+		(SELECT count(*) FROM net_node WHERE plan_id = (SELECT plan_id FROM p)),
+		(SELECT count(*) FROM net_edge WHERE plan_id = (SELECT plan_id FROM p)),
+		(SELECT coalesce(sum(length_m), 0) / 1000 FROM net_edge WHERE plan_id = (SELECT plan_id FROM p))`, args).
 		Scan(&c.Units, &c.Persons, &c.Households, &c.Facilities, &c.Nodes, &c.Edges, &c.WalkableKM)
 	return c, err
 }
 
-// Extent returns the bounding box (WGS84) of the plan's grids; ok is false
-// for a plan without grids.
-func (db *DB) Extent(ctx context.Context, planID int64) (b orb.Bound, ok bool, err error) {
+// Extent returns the bounding box (WGS84) of workspace ws's grids; ok is
+// false when it has none.
+func (db *DB) Extent(ctx context.Context, ws int64) (b orb.Bound, ok bool, err error) {
 	var minx, miny, maxx, maxy *float64
 	err = db.pool.QueryRow(ctx, `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
-		FROM (SELECT ST_Extent(geom) AS e FROM grid WHERE plan_id = @plan) t`, pgx.NamedArgs{"plan": planID}).
+		FROM (SELECT ST_Extent(geom) AS e FROM grid WHERE ws_id = @ws) t`, pgx.NamedArgs{"ws": ws}).
 		Scan(&minx, &miny, &maxx, &maxy)
 	if err != nil || minx == nil {
 		return b, false, err

@@ -96,26 +96,27 @@ func decodeMultiPolygon(wkb []byte) (orb.MultiPolygon, error) {
 	return nil, fmt.Errorf("want a polygonal geometry, have %s", g.GeoJSONType())
 }
 
-// CoverageData reads a plan's grids, boundary, mask and settings for the
-// coverage audit, all from one repeatable-read snapshot, so the version
-// read is the version of the data.
-func (db *DB) CoverageData(ctx context.Context, planID int64) (CoverageData, error) {
+// CoverageData reads the grids of a view of a plan (workspace ws) and the
+// plan's boundary, mask and settings for the coverage audit, all from one
+// repeatable-read snapshot, so the version read is the version of the data.
+func (db *DB) CoverageData(ctx context.Context, ws int64) (CoverageData, error) {
 	var d CoverageData
 	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		args := pgx.NamedArgs{"plan": planID, "noise": DefaultCoverageNoiseM}
+		args := pgx.NamedArgs{"ws": ws, "noise": DefaultCoverageNoiseM}
 		var boundary []byte
 		var reason *string
+		var planID int64
 		err := tx.QueryRow(ctx, `
-			SELECT p.version, p.srid, p.sliver_area_m2, p.sliver_width_m, coalesce(s.noise_m, @noise),
+			SELECT p.id, p.version + w.version, p.srid, p.sliver_area_m2, p.sliver_width_m, coalesce(s.noise_m, @noise),
 			       ST_AsEWKB(CASE WHEN ST_IsValid(b.m) THEN b.m ELSE ST_Multi(ST_CollectionExtract(ST_MakeValid(b.m), 3)) END),
 			       CASE WHEN NOT ST_IsValid(b.m) THEN ST_IsValidReason(b.m) END
-			  FROM plan p
+			  FROM workspace w JOIN plan p ON p.id = w.plan_id
 			  LEFT JOIN coverage_settings s ON s.plan_id = p.id
 			  CROSS JOIN LATERAL (SELECT ST_Transform(p.boundary, p.srid) AS m) b
-			 WHERE p.id = @plan`, args).Scan(&d.Version, &d.SRID, &d.Tolerance.SliverAreaM2, &d.Tolerance.SliverWidthM,
+			 WHERE w.id = @ws`, args).Scan(&planID, &d.Version, &d.SRID, &d.Tolerance.SliverAreaM2, &d.Tolerance.SliverWidthM,
 			&d.NoiseM, &boundary, &reason)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return domain.Errorf(domain.ErrNotFound, "plan %d does not exist", planID)
+			return domain.Errorf(domain.ErrNotFound, "workspace %d does not exist", ws)
 		}
 		if err != nil {
 			return err
@@ -128,7 +129,7 @@ func (db *DB) CoverageData(ctx context.Context, planID int64) (CoverageData, err
 		}
 		rows, err := tx.Query(ctx, `SELECT `+coverageGridColumns+`
 			  FROM grid g CROSS JOIN LATERAL ST_IsValidDetail(g.geom_m) v
-			 WHERE g.plan_id = @plan ORDER BY g.level, g.code`, args)
+			 WHERE g.ws_id = @ws ORDER BY g.level, g.code`, args)
 		if err != nil {
 			return err
 		}
@@ -144,7 +145,7 @@ func (db *DB) CoverageData(ctx context.Context, planID int64) (CoverageData, err
 			return err
 		}
 		if d.Boundary == nil {
-			d.Outline, err = topOutline(ctx, tx, planID)
+			d.Outline, err = topOutline(ctx, tx, ws)
 		}
 		return err
 	})
@@ -172,56 +173,63 @@ func coverageMask(ctx context.Context, tx pgx.Tx, planID int64) ([]orb.MultiPoly
 // a noise-sized precision grid (OverlayNG), or boundaries shared up to
 // noise would leave hairline cracks that split it into pieces and open
 // its holes to the outside.
-func topOutline(ctx context.Context, tx pgx.Tx, planID int64) (orb.MultiPolygon, error) {
+func topOutline(ctx context.Context, tx pgx.Tx, ws int64) (orb.MultiPolygon, error) {
 	var wkb []byte
 	err := tx.QueryRow(ctx, `
 		SELECT ST_AsEWKB(ST_Multi(ST_Union(ST_MakePolygon(ST_ExteriorRing(d.geom)))))
 		  FROM (SELECT (ST_Dump(ST_Union(CASE WHEN ST_IsValid(geom_m) THEN geom_m
 		                                      ELSE ST_CollectionExtract(ST_MakeValid(geom_m), 3) END,
-		                                 (SELECT coalesce(max(noise_m), @noise) FROM coverage_settings WHERE plan_id = @plan)))).geom
+		                                 (SELECT coalesce(max(s.noise_m), @noise) FROM coverage_settings s
+		                                   JOIN workspace w ON w.plan_id = s.plan_id WHERE w.id = @ws)))).geom
 		          FROM grid
-		         WHERE plan_id = @plan AND level = 1 AND parent_code IS NULL
+		         WHERE ws_id = @ws AND level = 1 AND parent_code IS NULL
 		           AND NOT (kind = 'special' AND mode = 'overlay')) d`,
-		pgx.NamedArgs{"plan": planID, "noise": DefaultCoverageNoiseM}).Scan(&wkb)
+		pgx.NamedArgs{"ws": ws, "noise": DefaultCoverageNoiseM}).Scan(&wkb)
 	if err != nil {
 		return nil, err
 	}
 	return decodeMultiPolygon(wkb)
 }
 
-// CoverageGrid reads one grid as CoverageData does, with the plan's current
-// version, from one snapshot. found is false when the grid does not exist
-// (it was deleted).
-func (db *DB) CoverageGrid(ctx context.Context, planID int64, code string) (g CoverageGrid, found bool, version int64, err error) {
+// CoverageGrids reads the grids of workspace ws named by codes as
+// CoverageData does, with the view's current version, from one snapshot.
+// Codes with no grid (deleted ones) are absent from the map.
+func (db *DB) CoverageGrids(ctx context.Context, ws int64, codes []string) (grids map[string]CoverageGrid, version int64, err error) {
+	grids = make(map[string]CoverageGrid, len(codes))
 	err = pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		args := pgx.NamedArgs{"plan": planID, "code": code}
-		if err := tx.QueryRow(ctx, `SELECT version FROM plan WHERE id = @plan`, args).Scan(&version); err != nil {
+		args := pgx.NamedArgs{"ws": ws, "codes": codes}
+		if err := tx.QueryRow(ctx, `SELECT p.version + w.version FROM workspace w JOIN plan p ON p.id = w.plan_id
+			WHERE w.id = @ws`, args).Scan(&version); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
-				return domain.Errorf(domain.ErrNotFound, "plan %d does not exist", planID)
+				return domain.Errorf(domain.ErrNotFound, "workspace %d does not exist", ws)
 			}
 			return err
 		}
-		err := scanCoverageGrid(tx.QueryRow(ctx, `SELECT `+coverageGridColumns+`
+		rows, err := tx.Query(ctx, `SELECT `+coverageGridColumns+`
 			  FROM grid g CROSS JOIN LATERAL ST_IsValidDetail(g.geom_m) v
-			 WHERE g.plan_id = @plan AND g.code = @code`, args), &g)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
-			return nil
-		case err != nil:
+			 WHERE g.ws_id = @ws AND g.code = ANY(@codes)`, args)
+		if err != nil {
 			return err
 		}
-		found = true
-		return nil
+		defer rows.Close()
+		for rows.Next() {
+			var g CoverageGrid
+			if err := scanCoverageGrid(rows, &g); err != nil {
+				return err
+			}
+			grids[g.Code] = g
+		}
+		return rows.Err()
 	})
-	return g, found, version, err
+	return grids, version, err
 }
 
 // CoverageOutline returns the top level's outline (see CoverageData.Outline).
-func (db *DB) CoverageOutline(ctx context.Context, planID int64) (orb.MultiPolygon, error) {
+func (db *DB) CoverageOutline(ctx context.Context, ws int64) (orb.MultiPolygon, error) {
 	var out orb.MultiPolygon
 	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		var err error
-		out, err = topOutline(ctx, tx, planID)
+		out, err = topOutline(ctx, tx, ws)
 		return err
 	})
 	return out, err
@@ -281,4 +289,29 @@ func (db *DB) ReplaceCoverageMask(ctx context.Context, planID int64, polys []orb
 			  FROM unnest(@wkbs::bytea[], @names::text[]) AS u(w, n)`, args)
 		return pgError(err, "mask")
 	})
+}
+
+// OutlineOf is topOutline for grids held in memory (metric CRS srid): the
+// outline of their union on a noise-sized precision grid, holes filled.
+func (db *DB) OutlineOf(ctx context.Context, srid int, noise float64, grids []CoverageGrid) (orb.MultiPolygon, error) {
+	wkbs := make([][]byte, 0, len(grids))
+	for _, g := range grids {
+		if g.Kind == domain.KindSpecial && g.Mode == domain.ModeOverlay || len(g.Geometry) == 0 {
+			continue
+		}
+		b, err := encodeEWKB(g.Geometry, srid)
+		if err != nil {
+			return nil, fmt.Errorf("grid %q: %w", g.Code, err)
+		}
+		wkbs = append(wkbs, b)
+	}
+	var wkb []byte
+	err := db.pool.QueryRow(ctx, `
+		SELECT ST_AsEWKB(ST_Multi(ST_Union(ST_MakePolygon(ST_ExteriorRing(d.geom)))))
+		  FROM (SELECT (ST_Dump(ST_Union(ST_GeomFromEWKB(w), @noise::float8))).geom
+		          FROM unnest(@wkbs::bytea[]) AS t(w)) d`, pgx.NamedArgs{"wkbs": wkbs, "noise": noise}).Scan(&wkb)
+	if err != nil {
+		return nil, err
+	}
+	return decodeMultiPolygon(wkb)
 }

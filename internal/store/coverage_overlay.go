@@ -127,29 +127,30 @@ type NaiveCoverage struct {
 	Invalid     int
 }
 
-// NaiveCoverage runs the straightforward SQL coverage audit of a plan: per
+// NaiveCoverage runs the straightforward SQL coverage audit of a view of a
+// plan (workspace ws): per
 // parent (the plan boundary for level 1) ST_Difference(parent,
 // ST_Union(children)), ST_Intersection of every touching pair of siblings,
 // and ST_IsValid of every grid. It is the benchmark's reference.
-func (db *DB) NaiveCoverage(ctx context.Context, planID int64) (NaiveCoverage, error) {
+func (db *DB) NaiveCoverage(ctx context.Context, ws int64) (NaiveCoverage, error) {
 	var n NaiveCoverage
-	args := pgx.NamedArgs{"plan": planID}
+	args := pgx.NamedArgs{"ws": ws}
 	// Children of a parent: base grids and carve-out special grids; an
 	// overlay special grid's own children tile it.
 	err := db.pool.QueryRow(ctx, `
 		WITH tiling AS (
 			SELECT c.code, c.parent_code, c.level, c.geom_m FROM grid c
-			  LEFT JOIN grid p ON p.plan_id = c.plan_id AND p.code = c.parent_code
-			 WHERE c.plan_id = @plan
+			  LEFT JOIN grid p ON p.ws_id = c.ws_id AND p.code = c.parent_code
+			 WHERE c.ws_id = @ws
 			   AND (c.kind = 'base' OR c.mode = 'carve_out' OR p.mode = 'overlay')),
 		diff AS (
 			SELECT ST_Difference(p.geom_m, ST_Union(c.geom_m)) AS d
 			  FROM grid p JOIN tiling c ON c.parent_code = p.code
-			 WHERE p.plan_id = @plan GROUP BY p.id
+			 WHERE p.ws_id = @ws GROUP BY p.id
 			UNION ALL
 			SELECT ST_Difference(ST_Transform(pl.boundary, pl.srid), ST_Union(c.geom_m))
 			  FROM plan pl JOIN tiling c ON c.parent_code IS NULL AND c.level = 1
-			 WHERE pl.id = @plan AND pl.boundary IS NOT NULL GROUP BY pl.id)
+			 WHERE pl.id = (SELECT plan_id FROM workspace WHERE id = @ws) AND pl.boundary IS NOT NULL GROUP BY pl.id)
 		SELECT count(*) FILTER (WHERE NOT ST_IsEmpty(d)), coalesce(sum(ST_Area(d)), 0) FROM diff`, args).
 		Scan(&n.Differences, &n.GapArea)
 	if err != nil {
@@ -160,19 +161,19 @@ func (db *DB) NaiveCoverage(ctx context.Context, planID int64) (NaiveCoverage, e
 	err = db.pool.QueryRow(ctx, `
 		WITH pairs AS (
 			SELECT ST_Intersection(a.geom_m, b.geom_m) AS i
-			  FROM grid a JOIN grid b ON b.plan_id = a.plan_id AND a.id < b.id AND b.level = a.level
+			  FROM grid a JOIN grid b ON b.ws_id = a.ws_id AND a.id < b.id AND b.level = a.level
 			   AND coalesce(b.parent_code, '') = coalesce(a.parent_code, '') AND ST_Intersects(a.geom_m, b.geom_m)
-			 WHERE a.plan_id = @plan
+			 WHERE a.ws_id = @ws
 			   AND (a.kind = 'base' OR a.mode = 'carve_out' OR EXISTS (SELECT 1 FROM grid p
-			        WHERE p.plan_id = a.plan_id AND p.code = a.parent_code AND p.mode = 'overlay'))
+			        WHERE p.ws_id = a.ws_id AND p.code = a.parent_code AND p.mode = 'overlay'))
 			   AND (b.kind = 'base' OR b.mode = 'carve_out' OR EXISTS (SELECT 1 FROM grid p
-			        WHERE p.plan_id = b.plan_id AND p.code = b.parent_code AND p.mode = 'overlay')))
+			        WHERE p.ws_id = b.ws_id AND p.code = b.parent_code AND p.mode = 'overlay')))
 		SELECT count(*), count(*) FILTER (WHERE ST_Area(i) > 0), coalesce(sum(ST_Area(i)), 0) FROM pairs`, args).
 		Scan(&n.Pairs, &n.Overlaps, &n.OverlapArea)
 	if err != nil {
 		return n, err
 	}
-	err = db.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE NOT ST_IsValid(geom_m)) FROM grid WHERE plan_id = @plan`, args).
+	err = db.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE NOT ST_IsValid(geom_m)) FROM grid WHERE ws_id = @ws`, args).
 		Scan(&n.Invalid)
 	return n, err
 }

@@ -36,28 +36,38 @@ func (db *DB) Snapshot(ctx context.Context, fn func(*Features) error) error {
 		func(tx pgx.Tx) error { return fn(&Features{q: tx}) })
 }
 
-// Stamp identifies the state of a plan's data: Version changes with grids,
-// units, facilities and the network, AuditVersion with findings and
-// computed grid statistics.
+// Stamp identifies the state of one view of a plan's data: Version changes
+// with grids, units, facilities and the network, AuditVersion with
+// findings and computed grid statistics.
 type Stamp struct {
 	PlanID       int64
+	Workspace    int64
 	Version      int64
 	AuditVersion int64
 	// HasLevel tells whether the level asked for exists (see Stamp).
 	HasLevel bool
 }
 
-// Stamp returns the data stamp of the plan named name. With level > 0 it
-// also tells whether the plan defines that grid level or has grids on it.
-func (f *Features) Stamp(ctx context.Context, name string, level int) (Stamp, error) {
+// Stamp returns the data stamp of view of the plan named name. With level
+// > 0 it also tells whether the plan defines that grid level or has grids
+// on it. A revision must have been opened (DB.PlanView) first.
+func (f *Features) Stamp(ctx context.Context, name string, view domain.View, level int) (Stamp, error) {
 	var s Stamp
-	err := f.q.QueryRow(ctx, `SELECT p.id, p.version, p.audit_version,
+	err := f.q.QueryRow(ctx, `SELECT p.id, w.id, p.version + w.version, w.audit_version,
 		       @level > 0 AND (EXISTS (SELECT 1 FROM plan_level WHERE plan_id = p.id AND level = @level)
-		                    OR EXISTS (SELECT 1 FROM grid WHERE plan_id = p.id AND level = @level))
-		  FROM plan p WHERE p.name = @name`,
-		pgx.NamedArgs{"name": name, "level": level}).Scan(&s.PlanID, &s.Version, &s.AuditVersion, &s.HasLevel)
+		                    OR EXISTS (SELECT 1 FROM grid WHERE ws_id = w.id AND level = @level))
+		  FROM plan p JOIN workspace w ON w.plan_id = p.id
+		 WHERE p.name = @name AND CASE
+		       WHEN @draft <> '' THEN w.id = (SELECT ws_id FROM draft WHERE plan_id = p.id AND name = @draft)
+		       WHEN @rev > 0 THEN w.kind = 'revision' AND w.revision = @rev
+		       ELSE w.kind = 'published' END`,
+		pgx.NamedArgs{"name": name, "level": level, "draft": view.Draft, "rev": view.Revision}).
+		Scan(&s.PlanID, &s.Workspace, &s.Version, &s.AuditVersion, &s.HasLevel)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return s, domain.Errorf(domain.ErrNotFound, "plan %q does not exist", name)
+		if view.Published() {
+			return s, domain.Errorf(domain.ErrNotFound, "plan %q does not exist", name)
+		}
+		return s, domain.Errorf(domain.ErrNotFound, "plan %q has no %s open for reading", name, view)
 	}
 	return s, err
 }
@@ -76,8 +86,9 @@ const (
 // FeatureQuery selects features of one layer of a plan. Zero values select
 // everything.
 type FeatureQuery struct {
-	PlanID int64
-	Layer  Layer
+	PlanID    int64 // units and facilities are the plan's
+	Workspace int64 // grids and findings are the view's
+	Layer     Layer
 	Level  int   // grids: the level (0: all)
 	ID     int64 // one feature by id
 	After  int64 // keyset: only ids greater than After
@@ -99,8 +110,8 @@ type layerSQL struct {
 var layers = map[Layer]layerSQL{
 	LayerGrids: {
 		columns: `t.id, t.code, t.name, t.level, coalesce(t.parent_code, ''), t.kind, t.category, coalesce(t.mode, ''),
-			t.properties, ST_AsEWKB(t.geom), s.persons, s.households, s.deviation_pct, s.band`,
-		from:    ` FROM grid t LEFT JOIN grid_stats s ON s.plan_id = t.plan_id AND s.code = t.code`,
+			t.properties, ST_AsEWKB(t.geom), t.changed_at, s.persons, s.households, s.deviation_pct, s.band`,
+		from:    ` FROM grid t LEFT JOIN grid_stats s ON s.ws_id = t.ws_id AND s.code = t.code`,
 		filters: map[string]string{"parent": "t.parent_code", "kind": "t.kind", "category": "t.category"},
 	},
 	LayerUnits: {
@@ -126,6 +137,10 @@ var layers = map[Layer]layerSQL{
 func (q FeatureQuery) where(withKeyset bool) (string, pgx.NamedArgs) {
 	conds := []string{"t.plan_id = @plan"}
 	args := pgx.NamedArgs{"plan": q.PlanID}
+	if q.Layer == LayerGrids || q.Layer == LayerFindings {
+		conds = []string{"t.ws_id = @ws"}
+		args = pgx.NamedArgs{"ws": q.Workspace}
+	}
 	if q.Layer == LayerGrids && q.Level > 0 {
 		conds = append(conds, "t.level = @level")
 		args["level"] = q.Level
@@ -216,19 +231,20 @@ type LayerExtent struct {
 	Bound orb.Bound
 }
 
-// Extents returns the bounding box of every non-empty layer of a plan, grid
-// levels apiece.
-func (f *Features) Extents(ctx context.Context, planID int64) ([]LayerExtent, error) {
+// Extents returns the bounding box of every non-empty layer of a view of a
+// plan (workspace ws), grid levels apiece.
+func (f *Features) Extents(ctx context.Context, ws int64) ([]LayerExtent, error) {
 	rows, err := f.q.Query(ctx, `
+		WITH p AS (SELECT plan_id AS id FROM workspace WHERE id = @ws)
 		SELECT 0 AS layer, level, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
-		  FROM (SELECT level, ST_Extent(geom) AS e FROM grid WHERE plan_id = @plan GROUP BY level) g
+		  FROM (SELECT level, ST_Extent(geom) AS e FROM grid WHERE ws_id = @ws GROUP BY level) g
 		UNION ALL SELECT 1, 0, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
-		  FROM (SELECT ST_Extent(geom) AS e FROM unit WHERE plan_id = @plan) u WHERE e IS NOT NULL
+		  FROM (SELECT ST_Extent(geom) AS e FROM unit WHERE plan_id = (SELECT id FROM p)) u WHERE e IS NOT NULL
 		UNION ALL SELECT 2, 0, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
-		  FROM (SELECT ST_Extent(geom) AS e FROM facility WHERE plan_id = @plan) f WHERE e IS NOT NULL
+		  FROM (SELECT ST_Extent(geom) AS e FROM facility WHERE plan_id = (SELECT id FROM p)) f WHERE e IS NOT NULL
 		UNION ALL SELECT 3, 0, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
-		  FROM (SELECT ST_Extent(geom) AS e FROM finding WHERE plan_id = @plan) x WHERE e IS NOT NULL`,
-		pgx.NamedArgs{"plan": planID})
+		  FROM (SELECT ST_Extent(geom) AS e FROM finding WHERE ws_id = @ws) x WHERE e IS NOT NULL`,
+		pgx.NamedArgs{"ws": ws})
 	if err != nil {
 		return nil, err
 	}

@@ -8,13 +8,13 @@ import (
 	"github.com/gridplan/gridplan/internal/domain"
 )
 
-// ReplaceFindings stores the findings of one check's latest audit of a plan,
-// replacing that check's previous findings in one transaction. Geometries
-// are WGS84.
-func (db *DB) ReplaceFindings(ctx context.Context, planID int64, check string, findings []domain.Finding) error {
+// ReplaceFindings stores the findings of one check's latest audit of a view
+// of a plan (workspace ws), replacing that check's previous findings in one
+// transaction. Geometries are WGS84.
+func (db *DB) ReplaceFindings(ctx context.Context, ws int64, check string, findings []domain.Finding) error {
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		args := pgx.NamedArgs{"plan": planID, "check": check}
-		if _, err := tx.Exec(ctx, `DELETE FROM finding WHERE plan_id = @plan AND check_name = @check`, args); err != nil {
+		args := pgx.NamedArgs{"ws": ws, "check": check}
+		if _, err := tx.Exec(ctx, `DELETE FROM finding WHERE ws_id = @ws AND check_name = @check`, args); err != nil {
 			return err
 		}
 		rows := make([][]any, len(findings))
@@ -42,17 +42,19 @@ func (db *DB) ReplaceFindings(ctx context.Context, planID int64, check string, f
 			return pgError(err, "finding")
 		}
 		_, err := tx.Exec(ctx, `
-			INSERT INTO finding (plan_id, check_name, kind, severity, level, parent_code, grids, area_m2, width_m, reason, geom)
-			SELECT @plan, @check, kind, severity, level, parent_code, grids, area_m2, width_m, reason, ST_GeomFromEWKB(wkb)
+			INSERT INTO finding (plan_id, ws_id, check_name, kind, severity, level, parent_code, grids, area_m2, width_m, reason, geom)
+			SELECT (SELECT plan_id FROM workspace WHERE id = @ws), @ws, @check, kind, severity, level, parent_code, grids,
+			       area_m2, width_m, reason, ST_GeomFromEWKB(wkb)
 			  FROM finding_in ORDER BY ord`, args)
 		return pgError(err, "finding")
 	})
 }
 
-// EachFinding streams the plan's stored findings of every check, in id order.
-func (db *DB) EachFinding(ctx context.Context, planID int64, fn func(domain.Finding) error) error {
-	rows, err := db.pool.Query(ctx, `SELECT `+findingColumns+` FROM finding WHERE plan_id = @plan ORDER BY id`,
-		pgx.NamedArgs{"plan": planID})
+// EachFinding streams the stored findings of every check of a view of a
+// plan (workspace ws), in id order.
+func (db *DB) EachFinding(ctx context.Context, ws int64, fn func(domain.Finding) error) error {
+	rows, err := db.pool.Query(ctx, `SELECT `+findingColumns+` FROM finding WHERE ws_id = @ws ORDER BY id`,
+		pgx.NamedArgs{"ws": ws})
 	return eachRow(rows, err, scanFinding, fn)
 }
 

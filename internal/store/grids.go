@@ -13,18 +13,16 @@ import (
 	"github.com/gridplan/gridplan/internal/domain"
 )
 
-// InsertGrids adds grids to a plan in one transaction: either all are
+// InsertGrids adds grids to workspace ws in transaction tx: either all are
 // stored or none. Geometries are in the CRS srid and stored in WGS84.
-// Codes already in the plan and parents that are neither in the batch nor in
-// the plan are refused with a *FeatureError; invalid geometries are stored
-// and returned as warnings for the coverage audit to explain.
-func (db *DB) InsertGrids(ctx context.Context, planID int64, grids []domain.Grid, srid int) ([]Warning, error) {
+// Codes already in the workspace, codes the plan retired, and parents that
+// are neither in the batch nor in the workspace are refused with a
+// *FeatureError; invalid geometries are stored and returned as warnings for
+// the coverage audit to explain. The caller records the revision.
+func InsertGrids(ctx context.Context, tx pgx.Tx, ws int64, grids []domain.Grid, srid int) ([]Warning, error) {
 	var warnings []Warning
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := lockPlan(ctx, tx, planID); err != nil {
-			return err
-		}
-		if err := checkGridCodes(ctx, tx, planID, grids); err != nil {
+	err := func() error {
+		if err := checkGridCodes(ctx, tx, ws, grids); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE grid_in (
@@ -59,30 +57,20 @@ func (db *DB) InsertGrids(ctx context.Context, planID int64, grids []domain.Grid
 			return err
 		}
 		_, err = tx.Exec(ctx, `
-			INSERT INTO grid (plan_id, code, name, level, parent_code, kind, category, mode, properties, geom)
-			SELECT @plan, code, name, level, parent_code, kind, category, mode, properties,
-			       ST_Multi(ST_Transform(ST_GeomFromEWKB(wkb), 4326))
-			  FROM grid_in ORDER BY ord`, pgx.NamedArgs{"plan": planID})
+			INSERT INTO grid (plan_id, ws_id, code, name, level, parent_code, kind, category, mode, properties, geom)
+			SELECT (SELECT plan_id FROM workspace WHERE id = @ws), @ws, code, name, level, parent_code, kind, category,
+			       mode, properties, ST_Multi(ST_Transform(ST_GeomFromEWKB(wkb), 4326))
+			  FROM grid_in ORDER BY ord`, pgx.NamedArgs{"ws": ws})
 		return pgError(err, "grid")
-	})
+	}()
 	return warnings, err
 }
 
-// lockPlan serialises writers to one plan so that the checks an import makes
-// still hold when it commits.
-func lockPlan(ctx context.Context, tx pgx.Tx, planID int64) error {
-	var id int64
-	err := tx.QueryRow(ctx, `SELECT id FROM plan WHERE id = @plan FOR UPDATE`, pgx.NamedArgs{"plan": planID}).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Errorf(domain.ErrNotFound, "plan %d does not exist", planID)
-	}
-	return err
-}
-
-// checkGridCodes refuses codes already in the plan and parents that exist
-// neither in the batch nor in the plan. Duplicates inside the batch are the
-// caller's to report (it knows both feature indexes).
-func checkGridCodes(ctx context.Context, tx pgx.Tx, planID int64, grids []domain.Grid) error {
+// checkGridCodes refuses codes already in the workspace or retired by the
+// plan, and parents that exist neither in the batch nor in the workspace.
+// Duplicates inside the batch are the caller's to report (it knows both
+// feature indexes).
+func checkGridCodes(ctx context.Context, tx pgx.Tx, ws int64, grids []domain.Grid) error {
 	inBatch := make(map[string]bool, len(grids))
 	codes := make([]string, 0, len(grids))
 	var parents []string
@@ -95,13 +83,20 @@ func checkGridCodes(ctx context.Context, tx pgx.Tx, planID int64, grids []domain
 			parents = append(parents, g.Parent)
 		}
 	}
-	existing, err := existingCodes(ctx, tx, planID, append(codes, parents...))
+	existing, err := existingCodes(ctx, tx, ws, append(codes, parents...))
+	if err != nil {
+		return err
+	}
+	used, err := usedCodes(ctx, tx, ws, codes)
 	if err != nil {
 		return err
 	}
 	for i, g := range grids {
 		if existing[g.Code] {
 			return &FeatureError{Index: i, Field: "code", Problem: fmt.Sprintf("grid %q already exists in the plan", g.Code)}
+		}
+		if used[g.Code] {
+			return &FeatureError{Index: i, Field: "code", Problem: fmt.Sprintf("code %q was used by a grid the plan retired; codes are never reused", g.Code)}
 		}
 	}
 	for i, g := range grids {
@@ -112,9 +107,20 @@ func checkGridCodes(ctx context.Context, tx pgx.Tx, planID int64, grids []domain
 	return nil
 }
 
-func existingCodes(ctx context.Context, tx pgx.Tx, planID int64, codes []string) (map[string]bool, error) {
-	rows, err := tx.Query(ctx, `SELECT code FROM grid WHERE plan_id = @plan AND code = ANY(@codes)`,
-		pgx.NamedArgs{"plan": planID, "codes": codes})
+func existingCodes(ctx context.Context, tx pgx.Tx, ws int64, codes []string) (map[string]bool, error) {
+	rows, err := tx.Query(ctx, `SELECT code FROM grid WHERE ws_id = @ws AND code = ANY(@codes)`,
+		pgx.NamedArgs{"ws": ws, "codes": codes})
+	return codeSet(rows, err)
+}
+
+// usedCodes lists which of codes the plan of ws has used at some time.
+func usedCodes(ctx context.Context, q querier, ws int64, codes []string) (map[string]bool, error) {
+	rows, err := q.Query(ctx, `SELECT code FROM plan_code WHERE plan_id = (SELECT plan_id FROM workspace WHERE id = @ws)
+		AND code = ANY(@codes)`, pgx.NamedArgs{"ws": ws, "codes": codes})
+	return codeSet(rows, err)
+}
+
+func codeSet(rows pgx.Rows, err error) (map[string]bool, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -175,9 +181,9 @@ type GridFilter struct {
 // gridColumns reads a grid and its computed statistics; queries name the
 // grid table g and LEFT JOIN grid_stats s.
 const gridColumns = `g.id, g.code, g.name, g.level, coalesce(g.parent_code, ''), g.kind, g.category, coalesce(g.mode, ''),
-	g.properties, ST_AsEWKB(g.geom), s.persons, s.households, s.deviation_pct, s.band`
+	g.properties, ST_AsEWKB(g.geom), g.changed_at, s.persons, s.households, s.deviation_pct, s.band`
 
-const gridFrom = ` FROM grid g LEFT JOIN grid_stats s ON s.plan_id = g.plan_id AND s.code = g.code `
+const gridFrom = ` FROM grid g LEFT JOIN grid_stats s ON s.ws_id = g.ws_id AND s.code = g.code `
 
 func scanGrid(row pgx.Row) (domain.Grid, error) {
 	var g domain.Grid
@@ -187,7 +193,7 @@ func scanGrid(row pgx.Row) (domain.Grid, error) {
 	var deviation *float64
 	var band *string
 	if err := row.Scan(&g.ID, &g.Code, &g.Name, &g.Level, &g.Parent, &kind, &g.Category, &mode, &g.Properties, &wkb,
-		&persons, &households, &deviation, &band); err != nil {
+		&g.Version, &persons, &households, &deviation, &band); err != nil {
 		return g, err
 	}
 	g.Kind, g.Mode = domain.Kind(kind), domain.Mode(mode)
@@ -208,11 +214,12 @@ func scanGrid(row pgx.Row) (domain.Grid, error) {
 	return g, nil
 }
 
-// EachGrid streams the plan's grids matching f, ordered by level and code,
-// to fn without holding them all in memory. fn's error stops the stream.
-func (db *DB) EachGrid(ctx context.Context, planID int64, f GridFilter, fn func(domain.Grid) error) error {
-	where := []string{"g.plan_id = @plan"}
-	args := pgx.NamedArgs{"plan": planID}
+// EachGrid streams workspace ws's grids matching f, ordered by level and
+// code, to fn without holding them all in memory. fn's error stops the
+// stream.
+func (db *DB) EachGrid(ctx context.Context, ws int64, f GridFilter, fn func(domain.Grid) error) error {
+	where := []string{"g.ws_id = @ws"}
+	args := pgx.NamedArgs{"ws": ws}
 	if f.Level > 0 {
 		where = append(where, "g.level = @level")
 		args["level"] = f.Level
@@ -227,10 +234,10 @@ func (db *DB) EachGrid(ctx context.Context, planID int64, f GridFilter, fn func(
 	return eachRow(rows, err, scanGrid, fn)
 }
 
-// Grid returns one grid by code.
-func (db *DB) Grid(ctx context.Context, planID int64, code string) (domain.Grid, error) {
-	g, err := scanGrid(db.pool.QueryRow(ctx, `SELECT `+gridColumns+gridFrom+`WHERE g.plan_id = @plan AND g.code = @code`,
-		pgx.NamedArgs{"plan": planID, "code": code}))
+// Grid returns one grid of workspace ws by code.
+func (db *DB) Grid(ctx context.Context, ws int64, code string) (domain.Grid, error) {
+	g, err := scanGrid(db.pool.QueryRow(ctx, `SELECT `+gridColumns+gridFrom+`WHERE g.ws_id = @ws AND g.code = @code`,
+		pgx.NamedArgs{"ws": ws, "code": code}))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return g, domain.Errorf(domain.ErrNotFound, "grid %q does not exist in this plan", code)
 	}

@@ -42,10 +42,17 @@ func (db *DB) CreatePlan(ctx context.Context, p domain.Plan) (domain.Plan, error
 			RETURNING id, version, created_at, updated_at`,
 			pgx.NamedArgs{"name": p.Name, "title": p.Title, "srid": p.SRID, "boundary": boundary,
 				"sliver_area": p.Tolerance.SliverAreaM2, "sliver_width": p.Tolerance.SliverWidthM},
-		).Scan(&p.ID, &p.Version, &p.CreatedAt, &p.UpdatedAt)
+		).Scan(&p.ID, &p.DataVersion, &p.CreatedAt, &p.UpdatedAt)
 		if err != nil {
 			return pgError(err, "plan \""+p.Name+"\"")
 		}
+		// A trigger gave the plan its published workspace.
+		err = tx.QueryRow(ctx, `SELECT id, version FROM workspace WHERE plan_id = @plan AND kind = 'published'`,
+			pgx.NamedArgs{"plan": p.ID}).Scan(&p.Workspace, &p.GridVersion)
+		if err != nil {
+			return err
+		}
+		p.Version = p.DataVersion + p.GridVersion
 		return insertLevels(ctx, tx, p.ID, p.Levels)
 	})
 	return p, err
@@ -85,16 +92,23 @@ func (db *DB) checkMetricCRS(ctx context.Context, srid int) error {
 	return nil
 }
 
-const planColumns = `id, name, title, srid, ST_AsEWKB(boundary), sliver_area_m2, sliver_width_m, version, created_at, updated_at`
+// planColumns read a plan p as seen through workspace w.
+const planColumns = `p.id, p.name, p.title, p.srid, ST_AsEWKB(p.boundary), p.sliver_area_m2, p.sliver_width_m,
+	p.version, w.id, w.version, coalesce(p.head_revision, 0), p.created_at, p.updated_at`
+
+// publishedFrom joins each plan p to its published workspace w.
+const publishedFrom = ` FROM plan p JOIN workspace w ON w.plan_id = p.id AND w.kind = 'published' `
 
 func scanPlan(row pgx.Row) (domain.Plan, error) {
 	var p domain.Plan
 	var boundary []byte
 	err := row.Scan(&p.ID, &p.Name, &p.Title, &p.SRID, &boundary,
-		&p.Tolerance.SliverAreaM2, &p.Tolerance.SliverWidthM, &p.Version, &p.CreatedAt, &p.UpdatedAt)
+		&p.Tolerance.SliverAreaM2, &p.Tolerance.SliverWidthM, &p.DataVersion, &p.Workspace, &p.GridVersion,
+		&p.HeadRevision, &p.CreatedAt, &p.UpdatedAt)
 	if err != nil {
 		return p, err
 	}
+	p.Version = p.DataVersion + p.GridVersion
 	if boundary != nil {
 		g, err := decodeEWKB(boundary)
 		if err != nil {
@@ -105,9 +119,9 @@ func scanPlan(row pgx.Row) (domain.Plan, error) {
 	return p, nil
 }
 
-// Plan returns the plan named name with its levels.
+// Plan returns the published plan named name with its levels.
 func (db *DB) Plan(ctx context.Context, name string) (domain.Plan, error) {
-	p, err := scanPlan(db.pool.QueryRow(ctx, `SELECT `+planColumns+` FROM plan WHERE name = @name`,
+	p, err := scanPlan(db.pool.QueryRow(ctx, `SELECT `+planColumns+publishedFrom+`WHERE p.name = @name`,
 		pgx.NamedArgs{"name": name}))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, domain.Errorf(domain.ErrNotFound, "plan %q does not exist", name)
@@ -119,9 +133,9 @@ func (db *DB) Plan(ctx context.Context, name string) (domain.Plan, error) {
 	return p, err
 }
 
-// Plans lists every plan, by name, with its levels.
+// Plans lists every published plan, by name, with its levels.
 func (db *DB) Plans(ctx context.Context) ([]domain.Plan, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+planColumns+` FROM plan ORDER BY name`)
+	rows, err := db.pool.Query(ctx, `SELECT `+planColumns+publishedFrom+`ORDER BY p.name`)
 	if err != nil {
 		return nil, err
 	}
@@ -162,4 +176,16 @@ func (db *DB) DeletePlan(ctx context.Context, name string) error {
 		return domain.Errorf(domain.ErrNotFound, "plan %q does not exist", name)
 	}
 	return nil
+}
+
+// lockPlan serialises writers of one plan's own data (units, facilities,
+// network, settings) so that the checks an import makes still hold when it
+// commits.
+func lockPlan(ctx context.Context, tx pgx.Tx, planID int64) error {
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT id FROM plan WHERE id = @plan FOR UPDATE`, pgx.NamedArgs{"plan": planID}).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Errorf(domain.ErrNotFound, "plan %d does not exist", planID)
+	}
+	return err
 }

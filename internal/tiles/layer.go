@@ -39,7 +39,7 @@ const (
 
 // layerKey names one collection at one data stamp and datum.
 type layerKey struct {
-	plan, version, audit int64
+	ws, version, audit int64
 	coll                 string
 	gcj02                bool
 }
@@ -81,7 +81,7 @@ var overviewProps = map[store.Layer][]string{
 // layer returns the layer for a collection, loading it on first use. Old
 // layers (other versions) age out after s.max newer ones.
 func (s *Service) layer(ctx context.Context, c ogcapi.CollectionID, st store.Stamp, gcj02 bool) (*layer, error) {
-	key := layerKey{st.PlanID, st.Version, st.AuditVersion, c.String(), gcj02}
+	key := layerKey{st.Workspace, st.Version, st.AuditVersion, c.String(), gcj02}
 	s.mu.Lock()
 	l, ok := s.layers[key]
 	if !ok {
@@ -107,7 +107,7 @@ func (s *Service) layer(ctx context.Context, c ogcapi.CollectionID, st store.Sta
 
 func (l *layer) load(ctx context.Context, db *store.DB, c ogcapi.CollectionID, st store.Stamp, gcj02 bool) error {
 	keep := overviewProps[c.Layer]
-	q := store.FeatureQuery{PlanID: st.PlanID, Layer: c.Layer, Level: c.Level}
+	q := store.FeatureQuery{PlanID: st.PlanID, Workspace: st.Workspace, Layer: c.Layer, Level: c.Level}
 	return db.Features().Each(ctx, q, func(v any) error {
 		f := ogcapi.Feature(v)
 		if f.Geometry == nil {

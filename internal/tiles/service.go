@@ -204,10 +204,7 @@ func (s *Service) tileJSON(w http.ResponseWriter, r *http.Request) {
 	if ogcapi.NotModified(w, r, ogcapi.ETag(st, r, "tilejson")) {
 		return
 	}
-	base := "http://" + r.Host
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		base = "https://" + r.Host
-	}
+	base := ogcapi.BaseURL(r)
 	q := "?v=" + version(st)
 	if d := r.URL.Query().Get("datum"); d == "gcj02" {
 		q += "&datum=gcj02"
@@ -223,7 +220,7 @@ func (s *Service) tileJSON(w http.ResponseWriter, r *http.Request) {
 			"description": fmt.Sprintf("Feature ids are the OGC API ids of %s; tiles up to z%d carry only styling properties.", c, OverviewZoom),
 			"fields":      fields(c.Layer, MaxZoom)}},
 	}
-	if ext, err := s.db.Features().Extents(r.Context(), st.PlanID); err == nil {
+	if ext, err := s.db.Features().Extents(r.Context(), st.Workspace); err == nil {
 		for _, e := range ext {
 			if e.Layer == c.Layer && e.Level == c.Level {
 				doc["bounds"] = []float64{e.Bound.Min[0], e.Bound.Min[1], e.Bound.Max[0], e.Bound.Max[1]}

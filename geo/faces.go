@@ -53,6 +53,12 @@ func NewFaces(polygons []orb.Polygon) (*Faces, error) {
 	return f, nil
 }
 
+// FaceLeftOf returns the face on the left of the directed edge p-q.
+func (f *Faces) FaceLeftOf(p, q orb.Point) (int, bool) {
+	i, ok := f.left[edge{p, q}]
+	return i, ok
+}
+
 // Neighbours returns, for face i, the length of edge it shares with each
 // other face, and with the outside under key -1. Lengths are planar with
 // x scaled by xScale (cos(latitude) makes degrees of longitude comparable

@@ -39,7 +39,7 @@ func TestMapShowsCoverageFindings(t *testing.T) {
 		Scan(&neighbours); err != nil {
 		t.Fatal(err)
 	}
-	auditor := audit.New(map[string]audit.Checker{audit.Coverage: coverage.New(db, coverage.Options{})})
+	auditor := audit.New(audit.Check{Name: audit.Coverage, Checker: coverage.New(db, coverage.Options{})})
 	ts := httptest.NewServer(httpapi.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)),
 		httpapi.Options{Web: web.Static(), Auditor: auditor}))
 	defer ts.Close()

@@ -226,7 +226,7 @@ func gridCounts(t *testing.T, db *store.DB, plan string) map[int]int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := db.Count(ctx, p.ID)
+	c, err := db.Count(ctx, p.Workspace)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +252,7 @@ func auditBalance(t *testing.T, db *store.DB, plan string) map[int]int {
 	if _, err := balance.New(db, balance.Options{}).Check(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	c, err := db.Count(ctx, p.ID)
+	c, err := db.Count(ctx, p.Workspace)
 	if err != nil {
 		t.Fatal(err)
 	}

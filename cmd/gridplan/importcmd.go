@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/geojsonio"
 	"github.com/gridplan/gridplan/internal/store"
 )
@@ -55,8 +57,9 @@ func runImportGrids(ctx context.Context, e *env, args []string) error {
 		"kind": f.Kind, "category": f.Category, "mode": f.Mode, "geometry": "geometry"}
 	return importFile(ctx, e, cfg, pos[0], pos[1], fieldName,
 		func(r io.Reader) ([]domain.Grid, error) { return geojsonio.ReadGrids(r, pos[1], f) },
-		func(db *store.DB, planID int64, grids []domain.Grid) ([]store.Warning, error) {
-			return db.InsertGrids(ctx, planID, grids, domain.WGS84)
+		func(ed *editing.Service, plan domain.Plan, grids []domain.Grid) ([]store.Warning, error) {
+			warnings, _, err := ed.ImportGrids(ctx, plan, grids, domain.WGS84, "imported from "+filepath.Base(pos[1]))
+			return warnings, err
 		},
 		func(grids []domain.Grid) string { return describeGrids(grids) })
 }
@@ -75,8 +78,8 @@ func runImportUnits(ctx context.Context, e *env, args []string) error {
 	fieldName := map[string]string{"persons": f.Persons, "households": f.Households, "name": f.Name, "geometry": "geometry"}
 	return importFile(ctx, e, cfg, pos[0], pos[1], fieldName,
 		func(r io.Reader) ([]domain.Unit, error) { return geojsonio.ReadUnits(r, pos[1], f) },
-		func(db *store.DB, planID int64, units []domain.Unit) ([]store.Warning, error) {
-			return db.InsertUnits(ctx, planID, units, domain.WGS84)
+		func(ed *editing.Service, plan domain.Plan, units []domain.Unit) ([]store.Warning, error) {
+			return ed.ImportUnits(ctx, plan, units, domain.WGS84)
 		},
 		func(units []domain.Unit) string {
 			persons, households := 0, 0
@@ -102,8 +105,8 @@ func runImportFacilities(ctx context.Context, e *env, args []string) error {
 	fieldName := map[string]string{"type": f.Type, "name": f.Name, "geometry": "geometry"}
 	return importFile(ctx, e, cfg, pos[0], pos[1], fieldName,
 		func(r io.Reader) ([]domain.Facility, error) { return geojsonio.ReadFacilities(r, pos[1], f) },
-		func(db *store.DB, planID int64, fs []domain.Facility) ([]store.Warning, error) {
-			return nil, db.InsertFacilities(ctx, planID, fs, domain.WGS84)
+		func(ed *editing.Service, plan domain.Plan, fs []domain.Facility) ([]store.Warning, error) {
+			return nil, ed.ImportFacilities(ctx, plan, fs, domain.WGS84)
 		},
 		func(fs []domain.Facility) string {
 			types := map[string]int{}
@@ -119,7 +122,7 @@ func runImportFacilities(ctx context.Context, e *env, args []string) error {
 // written unless everything is valid.
 func importFile[T any](ctx context.Context, e *env, cfg Config, planName, path string, fieldName map[string]string,
 	read func(io.Reader) ([]T, error),
-	insert func(*store.DB, int64, []T) ([]store.Warning, error),
+	insert func(*editing.Service, domain.Plan, []T) ([]store.Warning, error),
 	describe func([]T) string) error {
 	file, err := os.Open(path)
 	if err != nil {
@@ -138,7 +141,7 @@ func importFile[T any](ctx context.Context, e *env, cfg Config, planName, path s
 		if e.stderrIsTTY && len(items) > 10000 {
 			fmt.Fprintf(e.stderr, "writing %d features to plan %q...\n", len(items), plan.Name)
 		}
-		warnings, err := insert(db, plan.ID, items)
+		warnings, err := insert(newEditing(db, nil, nil), plan, items)
 		var fe *store.FeatureError
 		if errors.As(err, &fe) {
 			name := fieldName[fe.Field]

@@ -66,6 +66,8 @@ func run(ctx context.Context, args []string, e *env) int {
 		}
 		return exitOK
 	}
+	// The command line holds the database: it acts as a local administrator.
+	ctx = domain.WithActor(ctx, domain.CLIActor())
 	for _, c := range commands() {
 		if c.name == args[0] {
 			return exitStatus(e, c.run(ctx, e, args[1:]))
@@ -93,7 +95,7 @@ func exitStatus(e *env, err error) int {
 		return exitBadInput
 	}
 	switch domain.ErrorCode(err) {
-	case domain.ErrInvalid, domain.ErrNotFound, domain.ErrConflict, domain.ErrPrecondition, domain.ErrTooLarge:
+	case domain.ErrInvalid, domain.ErrNotFound, domain.ErrConflict, domain.ErrPrecondition, domain.ErrTooLarge, domain.ErrRefused:
 		fmt.Fprintf(e.stderr, "gridplan: %s\n", domain.ErrorMessage(err))
 		return exitBadInput
 	}

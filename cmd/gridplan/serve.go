@@ -37,7 +37,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return domain.Errorf(domain.ErrInvalid, "listen on %s: %v", *addr, err)
 		}
 		srv := &http.Server{
-			Handler:           httpapi.New(db, log, httpapi.Options{Web: web.Static(), Auditor: auditor}),
+			Handler: httpapi.New(db, log, httpapi.Options{Web: web.Static(), Auditor: auditor,
+				Editing: newEditing(db, auditor, log)}),
 			ReadHeaderTimeout: 10 * time.Second,
 		}
 		fmt.Fprintf(e.stderr, "gridplan serving on http://%s/ (map at /map/)\n", ln.Addr())

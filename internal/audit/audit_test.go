@@ -30,7 +30,7 @@ func (f fixed) Check(context.Context, domain.Plan) (audit.Section, error) {
 }
 
 func TestRun(t *testing.T) {
-	a := audit.New(map[string]audit.Checker{audit.Coverage: fixed{errors: 2}, audit.Balance: fixed{}})
+	a := audit.New(audit.Check{Name: audit.Coverage, Checker: fixed{errors: 2}}, audit.Check{Name: audit.Balance, Checker: fixed{}})
 	plan := domain.Plan{Name: "demo", SRID: 4547}
 
 	checks, err := a.ParseChecks("")

@@ -5,29 +5,16 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/paulmach/orb"
-
 	"github.com/gridplan/gridplan/internal/domain"
 )
 
-// GridState is one grid as the checks see it: its attributes and its shape
-// in the plan's metric CRS, with PostGIS's verdict on its validity.
-type GridState struct {
-	Code, Name, Parent string
-	Level              int
-	Kind               domain.Kind
-	Category           string
-	Mode               domain.Mode
-	Metric             orb.MultiPolygon
-	Valid              bool
-	Reason             string // why not, when not Valid
-}
-
-// Change is one grid a change set touched: Before is nil for a grid it
-// created, After nil for one it removed.
+// Change is one grid a change set touched: After is the grid as the
+// change set left it, nil for one it removed; Before is the grid as it
+// was, nil for one it created (only its attributes: each check holds the
+// shapes it had itself).
 type Change struct {
 	Code          string
-	Before, After *GridState
+	Before, After *domain.GridState
 }
 
 // Preparer is a checker that updates its results from a change set rather

@@ -18,7 +18,7 @@ import (
 func TestHTTP(t *testing.T) {
 	db := srv.NewDB(t)
 	handPlan(t, db)
-	auditor := audit.New(map[string]audit.Checker{audit.Balance: balance.New(db, balance.Options{})})
+	auditor := audit.New(audit.Check{Name: audit.Balance, Checker: balance.New(db, balance.Options{})})
 	ts := httptest.NewServer(httpapi.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), httpapi.Options{Auditor: auditor}))
 	defer ts.Close()
 

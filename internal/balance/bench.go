@@ -161,8 +161,7 @@ func benchEdit(ctx context.Context, db *store.DB, c *Checker, plan domain.Plan, 
 	if err != nil {
 		return 0, err
 	}
-	was := audit.GridState{Code: code, Name: cur[code].Name, Parent: cur[code].Parent, Level: cur[code].Level,
-		Kind: cur[code].Kind, Mode: cur[code].Mode, Category: cur[code].Category, Metric: cur[code].Geometry, Valid: true}
+	was := cur[code].State()
 	now := was
 	center := was.Metric.Bound().Center()
 	now.Metric = orb.Clone(was.Metric).(orb.MultiPolygon)

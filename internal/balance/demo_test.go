@@ -9,9 +9,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/balance"
 	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/pgtest"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -39,7 +41,7 @@ func testDemoMatchesPostGIS(t *testing.T, db *store.DB, plan domain.Plan) {
 	ctx := context.Background()
 	s := check(t, balance.New(db, balance.Options{}), plan)
 
-	naive, err := db.NaiveGridPersons(ctx, plan.ID)
+	naive, err := db.NaiveGridPersons(ctx, plan.Workspace)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +105,7 @@ func referenceByRule(t *testing.T, db *store.DB, planID int64) map[string]int64 
 func testDemoConservation(t *testing.T, db *store.DB, plan domain.Plan) {
 	ctx := context.Background()
 	s := check(t, balance.New(db, balance.Options{}), plan)
-	c, err := db.Count(ctx, plan.ID)
+	c, err := db.Count(ctx, plan.Workspace)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,23 +184,17 @@ func testDemoIncremental(t *testing.T, db *store.DB, plan domain.Plan) {
 		{"shrink a grid, leaving a peopled gap", []string{
 			`UPDATE grid SET geom = ST_Transform(ST_Multi(ST_Buffer(geom_m, -60)), 4326) WHERE plan_id = @plan AND code = @g3`}, []string{g3}},
 		{"add a grid filling the gap", []string{
-			`INSERT INTO grid (plan_id, code, level, parent_code, geom)
-			 SELECT @plan, @g3 || 'r', 3, parent_code, ST_Multi(ST_Difference(ST_GeomFromEWKB(@old), geom)) FROM grid WHERE plan_id = @plan AND code = @g3`},
+			`INSERT INTO grid (plan_id, ws_id, code, level, parent_code, geom)
+			 SELECT @plan, @ws, @g3 || 'r', 3, parent_code, ST_Multi(ST_Difference(ST_GeomFromEWKB(@old), geom)) FROM grid WHERE plan_id = @plan AND code = @g3`},
 			[]string{g3 + "r"}},
 	}
 	for _, e := range edits {
-		for _, sql := range e.sql {
-			exec(sql, pgx.NamedArgs{"plan": plan.ID, "a": a, "b": b, "g3": g3, "old": old})
-		}
-		p, err := db.Plan(ctx, plan.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, code := range e.codes {
-			if err := c.GridChanged(ctx, p, code); err != nil {
-				t.Fatal(err)
+		p := pgtest.RawChange(t, db, []audit.Preparer{c}, plan, e.codes, func(ws int64) error {
+			for _, sql := range e.sql {
+				exec(sql, pgx.NamedArgs{"plan": plan.ID, "ws": ws, "a": a, "b": b, "g3": g3, "old": old})
 			}
-		}
+			return nil
+		})
 		got := check(t, c, p)
 		if balance.Loads(c) != 1 {
 			t.Fatalf("%s: the checker counted afresh instead of updating", e.name)
@@ -206,7 +202,7 @@ func testDemoIncremental(t *testing.T, db *store.DB, plan domain.Plan) {
 		stored := storedRows(t, db, p.ID)
 		// Without the stamp, a fresh audit compares the stored rows with
 		// its own and rewrites any that differ.
-		exec(`UPDATE plan_balance SET results_version = NULL WHERE plan_id = @plan`, pgx.NamedArgs{"plan": p.ID})
+		exec(`UPDATE workspace SET results_version = NULL WHERE id = @ws`, pgx.NamedArgs{"ws": p.Workspace})
 		fresh := check(t, balance.New(db, balance.Options{}), p)
 		if reportJSON(t, got) != reportJSON(t, fresh) {
 			t.Errorf("%s: the updated report differs from a fresh audit", e.name)
@@ -272,7 +268,7 @@ func testDemoPolygonUnits(t *testing.T, db *store.DB, plan domain.Plan) {
 	}
 	c := balance.New(db, balance.Options{})
 	s := check(t, c, p)
-	counts, err := db.Count(ctx, p.ID)
+	counts, err := db.Count(ctx, p.Workspace)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,17 +326,12 @@ func testDemoPolygonUnits(t *testing.T, db *store.DB, plan domain.Plan) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Pool().Exec(ctx, `UPDATE grid SET geom = ST_Transform(ST_Multi(ST_Buffer(geom_m, -25)), 4326)
-		WHERE plan_id = $1 AND code = $2`, p.ID, code); err != nil {
-		t.Fatal(err)
-	}
-	if p, err = db.Plan(ctx, plan.Name); err != nil {
-		t.Fatal(err)
-	}
 	loads := balance.Loads(c)
-	if err := c.GridChanged(ctx, p, code); err != nil {
-		t.Fatal(err)
-	}
+	p = pgtest.RawChange(t, db, []audit.Preparer{c}, p, []string{code}, func(ws int64) error {
+		_, err := db.Pool().Exec(ctx, `UPDATE grid SET geom = ST_Transform(ST_Multi(ST_Buffer(geom_m, -25)), 4326)
+			WHERE ws_id = $1 AND code = $2`, ws, code)
+		return err
+	})
 	got := check(t, c, p)
 	if balance.Loads(c) != loads {
 		t.Error("the checker counted afresh instead of updating")

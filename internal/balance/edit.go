@@ -3,7 +3,7 @@ package balance
 import (
 	"slices"
 
-	"github.com/gridplan/gridplan/internal/audit"
+	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -118,7 +118,7 @@ func (m *model) forgetShared(g int32) {
 }
 
 // balanceGrid is the balance model of a grid as a change set left it.
-func balanceGrid(g *audit.GridState) *store.BalanceGrid {
+func balanceGrid(g *domain.GridState) *store.BalanceGrid {
 	if g == nil {
 		return nil
 	}

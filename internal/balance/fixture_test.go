@@ -95,9 +95,7 @@ func handPlan(t *testing.T, db *store.DB) domain.Plan {
 		{Code: "Y", Level: 3, Parent: "C1", Kind: domain.KindSpecial, Mode: domain.ModeOverlay, Category: "school",
 			Geometry: rect(50, 50, 150, 150, orb.Point{100, 50})},
 	}
-	if _, err := db.InsertGrids(ctx, plan.ID, grids, 4547); err != nil {
-		t.Fatal(err)
-	}
+	pgtest.ImportGrids(t, db, plan, grids, 4547)
 	units := []domain.Unit{
 		{Name: "u1", Persons: 100, Households: 40, Geometry: pt(25, 25)},
 		{Name: "u2", Persons: 30, Households: 10, Geometry: pt(100, 50)},

@@ -111,7 +111,7 @@ func TestHandComputed(t *testing.T) {
 	}
 
 	// Stored: grid_stats through the grid endpoint's store call, and findings.
-	g1, err := db.Grid(ctx, plan.ID, "G1")
+	g1, err := db.Grid(ctx, plan.Workspace, "G1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestHandComputed(t *testing.T) {
 		t.Errorf("stored stats of G1: %+v", g1.Stats)
 	}
 	kinds := map[string]int{}
-	err = db.EachFinding(ctx, plan.ID, func(f domain.Finding) error {
+	err = db.EachFinding(ctx, plan.Workspace, func(f domain.Finding) error {
 		kinds[f.Kind+"/"+f.Severity]++
 		if f.Geometry == nil {
 			t.Errorf("finding %s %v without a place", f.Kind, f.Grids)
@@ -185,7 +185,7 @@ func TestSettingsChange(t *testing.T) {
 		s.Levels[1].IdealPersons != 200 || s.Levels[1].TargetPersons != 200 {
 		t.Errorf("after the target: C1 %+v, C2 %+v, level %+v", rows["C1"], rows["C2"], s.Levels[1])
 	}
-	if g, _ := db.Grid(ctx, plan.ID, "C2"); g.Stats == nil || g.Stats.Band != "within" || g.Stats.DeviationPct != -48.5 {
+	if g, _ := db.Grid(ctx, plan.Workspace, "C2"); g.Stats == nil || g.Stats.Band != "within" || g.Stats.DeviationPct != -48.5 {
 		t.Errorf("stored C2 stats not rewritten: %+v", g.Stats)
 	}
 

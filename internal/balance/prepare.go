@@ -39,8 +39,13 @@ func (c *Checker) Prepare(ctx context.Context, plan domain.Plan, changes []audit
 	ps := c.state(plan.Workspace, true)
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	if err := c.ensure(ctx, ps, plan); err != nil {
-		return nil, err
+	// Counts held for plan.Version are the base, whatever the database
+	// holds by now; without them, count the view as it is (the change set
+	// has not committed yet).
+	if ps.m == nil || ps.m.version != plan.Version {
+		if err := c.ensure(ctx, ps, plan); err != nil {
+			return nil, err
+		}
 	}
 	m := ps.m
 	edits, err := c.edits(ctx, plan, m, changes)

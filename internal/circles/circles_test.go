@@ -76,9 +76,7 @@ func handMadeTown(t *testing.T, db *store.DB) domain.Plan {
 		{Code: "W", Level: 3, Geometry: square(-1000, 800)},
 		{Code: "E", Level: 3, Geometry: square(800, 4000)},
 	}
-	if _, err := db.InsertGrids(ctx, plan.ID, grids, 4547); err != nil {
-		t.Fatal(err)
-	}
+	pgtest.ImportGrids(t, db, plan, grids, 4547)
 	// Only the rules under test.
 	for _, r := range mustRules(t, db, plan) {
 		if err := db.DeleteCircleRule(ctx, plan.ID, r.FacilityType, r.Minutes); err != nil {
@@ -178,7 +176,7 @@ func TestNetworkTimesOnHandMadeTown(t *testing.T) {
 		t.Errorf("below target counted as %d errors; it is a warning", s.Errors())
 	}
 	var findings []domain.Finding
-	if err := db.EachFinding(ctx, plan.ID, func(f domain.Finding) error { findings = append(findings, f); return nil }); err != nil {
+	if err := db.EachFinding(ctx, plan.Workspace, func(f domain.Finding) error { findings = append(findings, f); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	// Blind spots: the clinic rule's in grid E; the school rule's in both.

@@ -2,7 +2,7 @@ package coverage
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"slices"
 
 	"github.com/paulmach/orb"
@@ -98,7 +98,7 @@ func benchEdit(ctx context.Context, db *store.DB, plan domain.Plan, runs int) (b
 	if err != nil {
 		return bench.Result{}, err
 	}
-	was := StateOf(cur[code])
+	was := cur[code].State()
 	now := was
 	now.Metric = orb.Clone(was.Metric).(orb.MultiPolygon)
 	ring := now.Metric[0][0]

@@ -194,7 +194,7 @@ func TestFindingDetails(t *testing.T) {
 func TestDuplicateCodeRefused(t *testing.T) {
 	db := srv.NewDB(t)
 	plan := newPlan(t, db, "dup", square, []domain.Grid{gA, gB, gC})
-	_, err := db.InsertGrids(context.Background(), plan.ID, []domain.Grid{grid("D", "", 1, rect(0, 0, 1, 1)), with(gA, rect(0, 0, 1, 1))}, 4547)
+	_, _, err := db.ImportGrids(context.Background(), plan.Workspace, []domain.Grid{grid("D", "", 1, rect(0, 0, 1, 1)), with(gA, rect(0, 0, 1, 1))}, 4547, store.Record{Kind: store.RevisionImport, Author: "test"})
 	var fe *store.FeatureError
 	if !errors.As(err, &fe) || fe.Index != 1 || !strings.Contains(fe.Problem, "already exists") {
 		t.Fatalf("a duplicate code must be refused naming feature 1: %v", err)

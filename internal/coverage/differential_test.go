@@ -9,8 +9,10 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/pgtest"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -54,7 +56,7 @@ func TestDifferentialAgainstPostGIS(t *testing.T) {
 	// Micro-grids from different communities, so no two defects touch.
 	var micro []domain.Grid
 	parents := map[string]domain.Grid{}
-	err := db.EachGrid(ctx, plan.ID, store.GridFilter{}, func(g domain.Grid) error {
+	err := db.EachGrid(ctx, plan.Workspace, store.GridFilter{}, func(g domain.Grid) error {
 		parents[g.Code] = g
 		if g.Level == 4 && g.Kind == domain.KindBase {
 			micro = append(micro, g)
@@ -93,21 +95,15 @@ func TestDifferentialAgainstPostGIS(t *testing.T) {
 	}
 	for _, g := range deleted {
 		deletedParents[g.Parent] += area(t, db, plan.ID, g.Code)
-		p := reload(t, db, plan.Name)
-		if _, err := db.DeleteGrid(ctx, p, g.Code, 0); err != nil {
-			t.Fatal(err)
-		}
-		if err := c.GridChanged(ctx, reload(t, db, plan.Name), g.Code); err != nil {
-			t.Fatal(err)
-		}
+		pgtest.RawEdit(t, db, []audit.Preparer{c}, plan, g.Code, nil)
 	}
 	for _, g := range grown {
 		injected[g.Code] = true
-		exec(t, db, `UPDATE grid SET geom = ST_Multi(ST_Transform(ST_Buffer(geom_m, 2, 'join=mitre'), 4326))
-			WHERE plan_id = $1 AND code = $2`, plan.ID, g.Code)
-		if err := c.GridChanged(ctx, reload(t, db, plan.Name), g.Code); err != nil {
-			t.Fatal(err)
-		}
+		pgtest.RawChange(t, db, []audit.Preparer{c}, plan, []string{g.Code}, func(ws int64) error {
+			_, err := db.Pool().Exec(ctx, `UPDATE grid SET geom = ST_Multi(ST_Transform(ST_Buffer(geom_m, 2, 'join=mitre'), 4326))
+				WHERE ws_id = $1 AND code = $2`, ws, g.Code)
+			return err
+		})
 	}
 	plan = reload(t, db, plan.Name)
 	incremental := check(t, c, plan).Findings()
@@ -213,20 +209,12 @@ func area(t *testing.T, db *store.DB, planID int64, code string) float64 {
 	return a
 }
 
-// edit reshapes a grid through the store's edit path and tells c.
+// edit reshapes a grid straight through SQL and tells c as a change set
+// would; the cache must be updated, not dropped.
 func edit(t *testing.T, db *store.DB, c *Checker, planName, code string, geom orb.MultiPolygon) {
 	t.Helper()
-	ctx := context.Background()
-	p := reload(t, db, planName)
-	v, _, err := db.UpdateGrid(ctx, p, code, store.GridEdit{Geometry: geom, IfVersion: p.Version})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.Version = v
-	if err := c.GridChanged(ctx, p, code); err != nil {
-		t.Fatal(err)
-	}
-	if c.cached(p.ID) == nil {
+	p := pgtest.RawEdit(t, db, []audit.Preparer{c}, reload(t, db, planName), code, geom)
+	if st := c.cached(p.Workspace); st == nil || st.version != p.Version {
 		t.Fatalf("after editing %s the cache was dropped, not updated", code)
 	}
 }

@@ -36,7 +36,7 @@ func TestDirtyRealWorldData(t *testing.T) {
 	ctx := context.Background()
 	src := loadDemo(t, db, "demo")
 	var grids []domain.Grid
-	err := db.EachGrid(ctx, src.ID, store.GridFilter{}, func(g domain.Grid) error {
+	err := db.EachGrid(ctx, src.Workspace, store.GridFilter{}, func(g domain.Grid) error {
 		g.Geometry = round7(g.Geometry)
 		g.ID = 0
 		grids = append(grids, g)
@@ -81,7 +81,7 @@ func TestDirtyRealWorldData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	warnings, err := db.InsertGrids(ctx, p.ID, read, domain.WGS84)
+	warnings, _, err := db.ImportGrids(ctx, p.Workspace, read, domain.WGS84, store.Record{Kind: store.RevisionImport, Author: "test"})
 	if err != nil || len(warnings) != 1 {
 		t.Fatalf("import: %v, warnings %v (want one, for the bow-tie)", err, warnings)
 	}

@@ -70,9 +70,7 @@ func newPlan(t *testing.T, db *store.DB, name string, boundary orb.MultiPolygon,
 		t.Fatal(err)
 	}
 	if len(grids) > 0 {
-		if _, err := db.InsertGrids(ctx, p.ID, grids, 4547); err != nil {
-			t.Fatal(err)
-		}
+		pgtest.ImportGrids(t, db, p, grids, 4547)
 	}
 	return reload(t, db, name)
 }

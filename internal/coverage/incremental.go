@@ -137,14 +137,8 @@ func (c *Checker) apply(ctx context.Context, st *state, changes []audit.Change) 
 	return c.recheck(ctx, st, groups, roots, redo)
 }
 
-// StateOf is the change-set form of a grid as the coverage audit read it.
-func StateOf(g store.CoverageGrid) audit.GridState {
-	return audit.GridState{Code: g.Code, Name: g.Name, Parent: g.Parent, Level: g.Level, Kind: g.Kind,
-		Category: g.Category, Mode: g.Mode, Metric: g.Geometry, Valid: g.Valid, Reason: g.Reason}
-}
-
 // coverageGrid is the coverage model of a grid as a change set left it.
-func coverageGrid(g audit.GridState) *store.CoverageGrid {
+func coverageGrid(g domain.GridState) *store.CoverageGrid {
 	return &store.CoverageGrid{Code: g.Code, Name: g.Name, Parent: g.Parent, Level: g.Level, Kind: g.Kind,
 		Category: g.Category, Mode: g.Mode, Geometry: g.Metric, Valid: g.Valid, Reason: g.Reason}
 }

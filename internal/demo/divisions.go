@@ -2,10 +2,11 @@ package demo
 
 import (
 	"fmt"
-	"github.com/gridplan/gridplan/internal/domain"
 	"math"
 	"math/rand/v2"
 	"strconv"
+
+	"github.com/gridplan/gridplan/internal/domain"
 
 	"github.com/paulmach/orb"
 )

@@ -20,6 +20,7 @@ const (
 	ErrConflict     Code = "conflict"            // the request clashes with stored data (duplicate code, concurrent edit)
 	ErrPrecondition Code = "precondition_failed" // an If-Match or version check failed
 	ErrTooLarge     Code = "too_large"           // the request exceeds a configured limit
+	ErrRefused      Code = "refused"             // a well-formed edit the data does not allow (an op that would break the tiling)
 	ErrUnauthorized Code = "unauthorized"
 	ErrInternal     Code = "internal" // anything else; details are logged, never shown to clients
 )

@@ -76,3 +76,16 @@ const (
 	SeverityError   = "error"
 	SeverityWarning = "warning"
 )
+
+// GridState is one grid as the checks see it: its attributes and its shape
+// in the plan's metric CRS, with PostGIS's verdict on its validity.
+type GridState struct {
+	Code, Name, Parent string
+	Level              int
+	Kind               Kind
+	Category           string
+	Mode               Mode
+	Metric             orb.MultiPolygon
+	Valid              bool
+	Reason             string // why not, when not Valid
+}

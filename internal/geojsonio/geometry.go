@@ -20,6 +20,12 @@ import (
 // coverage audit reports those. The problem comes back as text for
 // FeatureMessage.
 func decodeGeometry(raw json.RawMessage, want ...string) (orb.Geometry, string) {
+	return decodeGeometryFor("this import", raw, want...)
+}
+
+// decodeGeometryFor is decodeGeometry with who needs the types named in
+// the problem ("this import", "this op").
+func decodeGeometryFor(who string, raw json.RawMessage, want ...string) (orb.Geometry, string) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, "missing"
 	}
@@ -32,7 +38,7 @@ func decodeGeometry(raw json.RawMessage, want ...string) (orb.Geometry, string) 
 	geom := g.Geometry()
 	typ := geom.GeoJSONType()
 	if !contains(want, typ) {
-		return nil, fmt.Sprintf("%s; this import needs %s", typ, strings.Join(want, " or "))
+		return nil, fmt.Sprintf("%s; %s needs %s", typ, who, strings.Join(want, " or "))
 	}
 	if p := structureProblem(geom); p != "" {
 		return nil, p
@@ -198,4 +204,11 @@ func pointProblem(p orb.Point, where string) string {
 
 func formatPoint(p orb.Point) string {
 	return "[" + strconv.FormatFloat(p[0], 'g', -1, 64) + ", " + strconv.FormatFloat(p[1], 'g', -1, 64) + "]"
+}
+
+// Geometry decodes one GeoJSON geometry of the wanted types and checks it
+// as imports do; the problem comes back as text ("" when it is fine) for
+// callers that name the place themselves, such as a change set's op.
+func Geometry(raw json.RawMessage, want ...string) (orb.Geometry, string) {
+	return decodeGeometryFor("this op", raw, want...)
 }

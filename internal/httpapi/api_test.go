@@ -37,11 +37,11 @@ func newServer(t *testing.T) (*httptest.Server, *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = db.InsertGrids(ctx, p.ID, []domain.Grid{
+	_, _, err = db.ImportGrids(ctx, p.Workspace, []domain.Grid{
 		{Code: "S1", Name: "一街", Level: 1, Geometry: box(113.60, 34.70, 0.01)},
 		{Code: "S2", Name: "二街", Level: 1, Geometry: box(113.61, 34.70, 0.01)},
 		{Code: "C1", Name: "一社区", Level: 2, Parent: "S1", Geometry: box(113.60, 34.70, 0.01)},
-	}, domain.WGS84)
+	}, domain.WGS84, store.Record{Kind: store.RevisionImport, Author: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

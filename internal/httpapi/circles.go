@@ -23,8 +23,10 @@ import (
 func (s *Server) circlesRoutes(r chi.Router) {
 	r.Get("/", s.withCircles(s.getCircles))
 	r.Get("/rules", s.getCircleRules)
-	r.Put("/rules/{type}/{minutes}", s.putCircleRule)
-	r.Delete("/rules/{type}/{minutes}", s.deleteCircleRule)
+	if s.edits != nil {
+		r.Put("/rules/{type}/{minutes}", s.putCircleRule)
+		r.Delete("/rules/{type}/{minutes}", s.deleteCircleRule)
+	}
 	r.Get("/{type}/grids", s.withCircles(s.getCircleGrids))
 	r.Get("/{type}/blindspots", s.withCircles(s.getCircleBlindSpots))
 	r.Get("/{type}/isochrones", s.withCircles(s.getCircleIsochrones))
@@ -191,7 +193,7 @@ func (s *Server) putCircleRule(w http.ResponseWriter, r *http.Request) {
 	}
 	rule.AlsoTypes, rule.Note = body.AlsoTypes, body.Note
 	p := planOf(r)
-	created, err := s.db.PutCircleRule(r.Context(), p.ID, rule)
+	created, err := s.edits.PutRule(r.Context(), p, rule)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -210,7 +212,7 @@ func (s *Server) deleteCircleRule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := planOf(r)
-	if err := s.db.DeleteCircleRule(r.Context(), p.ID, rule.FacilityType, rule.Minutes); err != nil {
+	if err := s.edits.DeleteRule(r.Context(), p, rule.FacilityType, rule.Minutes); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

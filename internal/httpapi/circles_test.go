@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -17,7 +14,6 @@ import (
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/circles"
 	"github.com/gridplan/gridplan/internal/domain"
-	"github.com/gridplan/gridplan/internal/httpapi"
 )
 
 // TestCircles serves a plan with one street, a clinic and two units, one
@@ -49,9 +45,8 @@ func TestCircles(t *testing.T) {
 	if err := db.InsertFacilities(ctx, p.ID, []domain.Facility{{Type: "clinic", Geometry: at(0, 10)}}, 4547); err != nil {
 		t.Fatal(err)
 	}
-	auditor := audit.New(map[string]audit.Checker{audit.Circles: circles.New(db, circles.Options{})})
-	ts := httptest.NewServer(httpapi.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), httpapi.Options{Auditor: auditor}))
-	t.Cleanup(ts.Close)
+	auditor := audit.New(audit.Check{Name: audit.Circles, Checker: circles.New(db, circles.Options{})})
+	ts := httpapiNew(t, db, auditor)
 	base := ts.URL + "/api/plans/town/circles"
 
 	fc := func(path string, want int) *geojson.FeatureCollection {

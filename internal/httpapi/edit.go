@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -13,118 +12,114 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/geojsonio"
-	"github.com/gridplan/gridplan/internal/store"
 )
 
-// maxEditBytes bounds a grid edit's body: a micro-grid is a few kilobytes,
-// a whole street some hundreds.
+// maxEditBytes bounds an edit's body: a micro-grid is a few kilobytes, a
+// whole street some hundreds.
 const maxEditBytes = 8 << 20
 
-// planETag is the entity tag of anything whose state is the plan's data
-// version; edits send it back in If-Match.
-func planETag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+// versionETag is the entity tag of a version: a grid's (its feature ETag,
+// what an edit sends back in If-Match) or a draft's.
+func versionETag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
 
-// ifMatch reads If-Match: a plan version as sent in ETag (quoted or not);
-// none or "*" is 0, edit whatever the version.
+// ifMatch reads If-Match: a version as an ETag gave it (quoted or not);
+// none or "*" is -1, edit whatever the version.
 func ifMatch(r *http.Request) (int64, error) {
 	v := strings.TrimSpace(r.Header.Get("If-Match"))
 	if v == "" || v == "*" {
-		return 0, nil
+		return -1, nil
 	}
-	n, err := strconv.ParseInt(strings.Trim(v, `"`), 10, 64)
-	if err != nil || n <= 0 {
-		return 0, domain.Errorf(domain.ErrInvalid, "If-Match %q: want the plan version the grid was read at, as its ETag gave it (e.g. \"12\")", v)
+	n, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(v, "W/"), `"`), 10, 64)
+	if err != nil || n < 0 {
+		return 0, domain.Errorf(domain.ErrInvalid, "If-Match %q: want the version the resource was read at, as its ETag gave it (e.g. \"12\")", v)
 	}
 	return n, nil
 }
 
-// putGrid redraws and/or renames one grid. The body is a GeoJSON Feature
-// (WGS84) with a Polygon or MultiPolygon geometry and optionally
-// properties.name; a null geometry renames only. With If-Match, the edit
-// applies only to the plan version given (else 412). On success it answers
-// with the grid and its new ETag, and tells the auditor so cached audits
-// update incrementally. Any error leaves the stored plan unchanged.
+// putGrid redraws and/or renames one grid of the view (?draft=, else the
+// published plan) as a change set: a reshape, whose neighbours give or take
+// the ground, and a rename. The body is a GeoJSON Feature (WGS84) with a
+// Polygon or MultiPolygon geometry and optionally properties.name; a null
+// geometry renames only. With If-Match (the grid's ETag) the edit applies
+// only to the grid as it was read (else 412). It answers with the grid and
+// its new ETag.
 func (s *Server) putGrid(w http.ResponseWriter, r *http.Request) {
-	p, code, ifVersion, ok := s.editTarget(w, r)
-	if !ok {
-		return
-	}
-	edit, err := readGridEdit(w, r, code)
+	p := planOf(r)
+	code := chi.URLParam(r, "code")
+	version, err := ifMatch(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	edit.IfVersion = ifVersion
-	version, warning, err := s.db.UpdateGrid(r.Context(), p, code, edit)
+	cs, err := readGridEdit(w, r, code)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	p.Version = version
-	s.gridChanged(r, p, code)
-	g, err := s.db.Grid(r.Context(), p.ID, code)
+	if version >= 0 {
+		cs.Expect = map[string]int64{code: version}
+	}
+	if _, err := s.edits.Apply(r.Context(), p, cs, false); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	g, err := s.db.Grid(r.Context(), p.Workspace, code)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	w.Header().Set("ETag", planETag(version))
-	if warning != "" {
-		// Stored as drawn, as imports do: the coverage audit explains it.
-		w.Header().Set("Warning", fmt.Sprintf(`199 gridplan %q`, "grid "+code+" is not a valid polygon: "+warning))
-	}
+	w.Header().Set("ETag", versionETag(g.Version))
 	w.Header().Set("Content-Type", "application/geo+json")
 	writeJSONBody(w, geojsonio.GridFeature(g))
 }
 
-// deleteGrid removes a grid without children (409 otherwise), honouring
-// If-Match like putGrid; it answers 204 with the plan's new ETag.
+// deleteGrid removes a grid as a change set: its ground and children go
+// to the sibling ?give_to= names, else to the one sharing the longest edge
+// with it. It honours If-Match like putGrid and answers 204.
 func (s *Server) deleteGrid(w http.ResponseWriter, r *http.Request) {
-	p, code, ifVersion, ok := s.editTarget(w, r)
-	if !ok {
-		return
-	}
-	version, err := s.db.DeleteGrid(r.Context(), p, code, ifVersion)
+	p := planOf(r)
+	code := chi.URLParam(r, "code")
+	version, err := ifMatch(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	p.Version = version
-	s.gridChanged(r, p, code)
-	w.Header().Set("ETag", planETag(version))
+	op := editing.Op{Kind: editing.OpDelete, Grid: code}
+	if to := r.URL.Query().Get("give_to"); to != "" {
+		op.GiveTo = []string{to}
+	}
+	cs := editing.ChangeSet{Message: "delete " + code, Ops: []editing.Op{op}}
+	if version >= 0 {
+		cs.Expect = map[string]int64{code: version}
+	}
+	if _, err := s.edits.Apply(r.Context(), p, cs, false); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) editTarget(w http.ResponseWriter, r *http.Request) (domain.Plan, string, int64, bool) {
-	p := planOf(r)
-	v, err := ifMatch(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return p, "", 0, false
-	}
-	return p, chi.URLParam(r, "code"), v, true
-}
-
-// gridChanged tells the auditor; the edit is committed whatever it says.
-func (s *Server) gridChanged(r *http.Request, p domain.Plan, code string) {
-	if s.auditor == nil {
-		return
-	}
-	if err := s.auditor.GridChanged(r.Context(), p, code); err != nil {
-		s.log.Warn("audit update after a grid edit", "plan", p.Name, "grid", code, "err", err)
-	}
-}
-
-// readGridEdit reads and checks the body of a grid edit.
-func readGridEdit(w http.ResponseWriter, r *http.Request, code string) (store.GridEdit, error) {
-	var edit store.GridEdit
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEditBytes))
+// readBody reads a request body of at most limit bytes.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, what string) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return edit, domain.Errorf(domain.ErrTooLarge, "grid %q: the body exceeds %d MiB", code, maxEditBytes>>20)
+		return nil, domain.Errorf(domain.ErrTooLarge, "%s: the body exceeds %d MiB", what, limit>>20)
 	}
 	if err != nil {
-		return edit, domain.Errorf(domain.ErrInvalid, "grid %q: reading the body: %v", code, err)
+		return nil, domain.Errorf(domain.ErrInvalid, "%s: reading the body: %v", what, err)
+	}
+	return body, nil
+}
+
+// readGridEdit reads the body of a grid edit into its change set.
+func readGridEdit(w http.ResponseWriter, r *http.Request, code string) (editing.ChangeSet, error) {
+	cs := editing.ChangeSet{Message: "edit " + code}
+	body, err := readBody(w, r, maxEditBytes, "grid "+code)
+	if err != nil {
+		return cs, err
 	}
 	var f struct {
 		Type       string          `json:"type"`
@@ -132,43 +127,44 @@ func readGridEdit(w http.ResponseWriter, r *http.Request, code string) (store.Gr
 		Properties map[string]any  `json:"properties"`
 	}
 	if err := json.Unmarshal(body, &f); err != nil {
-		return edit, domain.Errorf(domain.ErrInvalid, "grid %q: the body is not a GeoJSON Feature: %v", code, err)
+		return cs, domain.Errorf(domain.ErrInvalid, "grid %q: the body is not a GeoJSON Feature", code)
 	}
 	if f.Type != "Feature" {
-		return edit, domain.Errorf(domain.ErrInvalid, "grid %q: the body must be a GeoJSON Feature, not %q", code, f.Type)
+		return cs, domain.Errorf(domain.ErrInvalid, "grid %q: the body must be a GeoJSON Feature, not %q", code, f.Type)
+	}
+	if g := bytes.TrimSpace(f.Geometry); len(g) > 0 && !bytes.Equal(g, []byte("null")) {
+		geom, problem := geojsonio.Geometry(g, "Polygon", "MultiPolygon")
+		if problem != "" {
+			return cs, domain.Errorf(domain.ErrInvalid, "grid %q: geometry: %s", code, problem)
+		}
+		cs.Ops = append(cs.Ops, editing.Op{Kind: editing.OpReshape, Grid: code, Geometry: editing.MultiPolygon(geom)})
 	}
 	if v, ok := f.Properties["name"]; ok {
 		name, isText := v.(string)
-		if !isText {
-			return edit, domain.Errorf(domain.ErrInvalid, "grid %q: properties.name must be text", code)
+		if !isText || strings.ContainsRune(name, 0) {
+			return cs, domain.Errorf(domain.ErrInvalid, "grid %q: properties.name must be text without NUL characters", code)
 		}
-		edit.Name = &name
+		cs.Ops = append(cs.Ops, editing.Op{Kind: editing.OpRename, Grid: code, Name: &name})
 	}
-	if g := bytes.TrimSpace(f.Geometry); len(g) > 0 && !bytes.Equal(g, []byte("null")) {
-		// The boundary reader checks a polygon as imports do, with the
-		// same precise one-line messages.
-		if edit.Geometry, err = geojsonio.ReadBoundary(bytes.NewReader(body), "grid "+code); err != nil {
-			return edit, err
-		}
+	if len(cs.Ops) == 0 {
+		return cs, domain.Errorf(domain.ErrInvalid, "grid %q: nothing to change: give a geometry, properties.name or both", code)
 	}
-	return edit, nil
+	return cs, nil
 }
 
-// listFindings streams the latest audit's findings as GeoJSON for the map:
-// every check's, or one check's with ?check=coverage.
+// listFindings streams the latest audit's findings of the view as GeoJSON
+// for the map: every check's, or one check's with ?check=coverage.
 func (s *Server) listFindings(w http.ResponseWriter, r *http.Request) {
 	check := r.URL.Query().Get("check")
-	switch check {
-	case "", "coverage", "balance", "circles":
-	default:
-		s.writeError(w, r, domain.Errorf(domain.ErrInvalid, "check %q: want coverage, balance or circles", check))
+	if check != "" && (s.auditor == nil || s.auditor.Checker(check) == nil) {
+		s.writeError(w, r, domain.Errorf(domain.ErrInvalid, "check %q: want one of %s", check, strings.Join(s.checks(), ", ")))
 		return
 	}
 	p := planOf(r)
 	w.Header().Set("Content-Type", "application/geo+json")
 	w.Header().Set("Cache-Control", "no-cache")
 	out := geojsonio.NewWriter(w)
-	err := s.db.EachFinding(r.Context(), p.ID, func(f domain.Finding) error {
+	err := s.db.EachFinding(r.Context(), p.Workspace, func(f domain.Finding) error {
 		if check != "" && f.Check != check {
 			return nil
 		}
@@ -178,7 +174,14 @@ func (s *Server) listFindings(w http.ResponseWriter, r *http.Request) {
 		err = out.Close()
 	}
 	if err != nil {
-		s.log.Error("stream findings", "plan", p.Name, "err", err)
+		s.log.Error("stream findings", "plan", p.Describe(), "err", err)
 		panic(http.ErrAbortHandler)
 	}
+}
+
+func (s *Server) checks() []string {
+	if s.auditor == nil {
+		return nil
+	}
+	return s.auditor.Checks()
 }

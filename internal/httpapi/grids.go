@@ -25,7 +25,7 @@ func (s *Server) listGrids(w http.ResponseWriter, r *http.Request) {
 	p := planOf(r)
 	w.Header().Set("Content-Type", "application/geo+json")
 	out := geojsonio.NewWriter(w)
-	err = s.db.EachGrid(r.Context(), p.ID, filter, func(g domain.Grid) error {
+	err = s.db.EachGrid(r.Context(), p.Workspace, filter, func(g domain.Grid) error {
 		return out.Write(geojsonio.GridFeature(g))
 	})
 	if err == nil {
@@ -41,12 +41,12 @@ func (s *Server) listGrids(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getGrid(w http.ResponseWriter, r *http.Request) {
 	p := planOf(r)
-	g, err := s.db.Grid(r.Context(), p.ID, chi.URLParam(r, "code"))
+	g, err := s.db.Grid(r.Context(), p.Workspace, chi.URLParam(r, "code"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	w.Header().Set("ETag", planETag(p.Version)) // what an edit sends back in If-Match
+	w.Header().Set("ETag", versionETag(g.Version)) // what an edit sends back in If-Match
 	w.Header().Set("Content-Type", "application/geo+json")
 	writeJSONBody(w, geojsonio.GridFeature(g))
 }

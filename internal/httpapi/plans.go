@@ -63,7 +63,7 @@ func (s *Server) listPlans(w http.ResponseWriter, r *http.Request) {
 	for _, p := range plans {
 		j := toPlanJSON(p)
 		if j.BBox == nil {
-			j.BBox = s.extent(r, p.ID)
+			j.BBox = s.extent(r, p.Workspace)
 		}
 		out.Plans = append(out.Plans, j)
 	}
@@ -72,7 +72,7 @@ func (s *Server) listPlans(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getPlan(w http.ResponseWriter, r *http.Request) {
 	p := planOf(r)
-	counts, err := s.db.Count(r.Context(), p.ID)
+	counts, err := s.db.Count(r.Context(), p.Workspace)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -80,14 +80,14 @@ func (s *Server) getPlan(w http.ResponseWriter, r *http.Request) {
 	j := toPlanJSON(p)
 	j.Counts = &counts
 	if j.BBox == nil {
-		j.BBox = s.extent(r, p.ID)
+		j.BBox = s.extent(r, p.Workspace)
 	}
 	writeJSON(w, s.log, http.StatusOK, j)
 }
 
 // extent is the grids' bounding box for plans without a boundary.
-func (s *Server) extent(r *http.Request, planID int64) []float64 {
-	b, ok, err := s.db.Extent(r.Context(), planID)
+func (s *Server) extent(r *http.Request, ws int64) []float64 {
+	b, ok, err := s.db.Extent(r.Context(), ws)
 	if err != nil {
 		s.log.Warn("extent", "err", err)
 		return nil
@@ -103,11 +103,17 @@ func writeJSONBody(w http.ResponseWriter, v any) { _ = json.NewEncoder(w).Encode
 type planKey struct{}
 
 // loadPlan resolves the {plan} of every route under /api/plans/{plan} once,
-// answering 404 problem+json for an unknown plan; handlers read it with
-// planOf.
+// as the view ?draft=NAME or ?revision=N names (the published plan
+// without either), answering 404 problem+json for an unknown plan, draft
+// or revision; handlers read it with planOf.
 func (s *Server) loadPlan(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := s.db.Plan(r.Context(), chi.URLParam(r, "plan"))
+		view, err := viewOf(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		p, err := s.db.PlanView(r.Context(), chi.URLParam(r, "plan"), view)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -118,3 +124,25 @@ func (s *Server) loadPlan(next http.Handler) http.Handler {
 
 // planOf is the plan loadPlan resolved for this request.
 func planOf(r *http.Request) domain.Plan { return r.Context().Value(planKey{}).(domain.Plan) }
+
+// viewOf reads the view a request names: ?draft=NAME or ?revision=N.
+func viewOf(r *http.Request) (domain.View, error) {
+	q := r.URL.Query()
+	d, rev := q.Get("draft"), q.Get("revision")
+	switch {
+	case d != "" && rev != "":
+		return domain.View{}, domain.Errorf(domain.ErrInvalid, "give draft or revision, not both")
+	case d != "":
+		if err := domain.ValidateDraftName(d); err != nil {
+			return domain.View{}, err
+		}
+		return domain.View{Draft: d}, nil
+	case rev != "":
+		n, err := strconv.Atoi(rev)
+		if err != nil || n < 1 {
+			return domain.View{}, domain.Errorf(domain.ErrInvalid, "revision %q: want a revision number (1, 2, ...)", rev)
+		}
+		return domain.View{Revision: n}, nil
+	}
+	return domain.View{}, nil
+}

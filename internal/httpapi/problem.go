@@ -23,6 +23,8 @@ func statusOf(code domain.Code) int {
 		return http.StatusPreconditionFailed
 	case domain.ErrTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case domain.ErrRefused:
+		return http.StatusUnprocessableEntity
 	case domain.ErrUnauthorized:
 		return http.StatusUnauthorized
 	default:

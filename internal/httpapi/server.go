@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/cors"
 
 	"github.com/gridplan/gridplan/internal/audit"
+	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/ogcapi"
 	"github.com/gridplan/gridplan/internal/store"
 	"github.com/gridplan/gridplan/internal/tiles"
@@ -25,6 +26,8 @@ type Options struct {
 	Web fs.FS
 	// Auditor runs plan audits; nil serves no audit endpoint.
 	Auditor *audit.Auditor
+	// Editing applies every write; nil serves no write endpoint.
+	Editing *editing.Service
 }
 
 // Server answers HTTP requests.
@@ -33,11 +36,12 @@ type Server struct {
 	log     *slog.Logger
 	web     fs.FS
 	auditor *audit.Auditor
+	edits   *editing.Service
 }
 
 // New returns the HTTP handler of gridplan.
 func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
-	s := &Server{db: db, log: log, web: opts.Web, auditor: opts.Auditor}
+	s := &Server{db: db, log: log, web: opts.Web, auditor: opts.Auditor, edits: opts.Editing}
 	r := chi.NewRouter()
 	// Order matters: ids first so every log line and problem carries one,
 	// logging outside recovery so panics are logged as 500s, CORS before
@@ -47,7 +51,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 	r.Use(middleware.Recoverer)
 	r.Use(cors.Handler(cors.Options{
 		AllowedOrigins: []string{"*"},
-		AllowedMethods: []string{"GET", "HEAD", "OPTIONS", "PUT", "DELETE"},
+		AllowedMethods: []string{"GET", "HEAD", "OPTIONS", "PUT", "POST", "DELETE"},
 		AllowedHeaders: []string{"Accept", "Content-Type", "If-None-Match", "If-Match"},
 		ExposedHeaders: []string{"ETag", "Link"},
 		MaxAge:         3600,
@@ -66,9 +70,22 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 			r.Get("/", s.getPlan)
 			r.Get("/grids", s.listGrids)
 			r.Get("/grids/{code}", s.getGrid)
-			r.Put("/grids/{code}", s.putGrid)
-			r.Delete("/grids/{code}", s.deleteGrid)
+			r.Get("/grids/{code}/history", s.gridHistory)
 			r.Get("/findings", s.listFindings)
+			r.Get("/revisions", s.listRevisions)
+			r.Get("/revisions/{revision}/diff", s.revisionDiff)
+			r.Get("/lineage", s.lineage)
+			r.Get("/drafts", s.listDrafts)
+			r.Get("/drafts/{draft}", s.getDraft)
+			r.Get("/drafts/{draft}/diff", s.draftDiff)
+			if s.edits != nil {
+				r.Put("/grids/{code}", s.putGrid)
+				r.Delete("/grids/{code}", s.deleteGrid)
+				r.Post("/drafts", s.createDraft)
+				r.Post("/drafts/{draft}/changes", s.postChanges)
+				r.Post("/drafts/{draft}/publish", s.publishDraft)
+				r.Post("/revert", s.revert)
+			}
 			if s.auditor != nil {
 				r.Get("/audit", s.getAudit)
 			}
@@ -81,8 +98,13 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 	// OGC API - Features at the root (its HTML landing page links to the
 	// map) and vector tiles under /tiles; one response cache for both.
 	ogc := ogcapi.New(db, log, ogcapi.Options{WriteError: s.writeError})
+	tileService := tiles.New(db, log, tiles.Options{WriteError: s.writeError, Cache: ogc.Cache()})
 	ogc.Routes(r)
-	tiles.New(db, log, tiles.Options{WriteError: s.writeError, Cache: ogc.Cache()}).Routes(r)
+	tileService.Routes(r)
+	// Each draft and past revision has its own landing page with the same
+	// collection names: /plans/{plan}/drafts/{draft}/ and
+	// /plans/{plan}/revisions/{n}/, tiles included.
+	ogc.ViewRoutes(r, tileService.Routes)
 	return r
 }
 

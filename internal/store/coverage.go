@@ -58,6 +58,12 @@ const coverageGridColumns = `g.code, g.name, g.level, coalesce(g.parent_code, ''
 	CASE WHEN NOT v.valid AND v.location IS NOT NULL
 	     THEN ST_AsEWKB(ST_Transform(ST_SetSRID(v.location, ST_SRID(g.geom_m)), 4326)) END`
 
+// State is g in the form change sets carry it to the checks.
+func (g CoverageGrid) State() domain.GridState {
+	return domain.GridState{Code: g.Code, Name: g.Name, Parent: g.Parent, Level: g.Level, Kind: g.Kind,
+		Category: g.Category, Mode: g.Mode, Metric: g.Geometry, Valid: g.Valid, Reason: g.Reason}
+}
+
 func scanCoverageGrid(row pgx.Row, g *CoverageGrid) error {
 	var kind, mode string
 	var wkb, loc []byte

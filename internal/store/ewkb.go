@@ -15,3 +15,7 @@ func decodeEWKB(b []byte) (orb.Geometry, error) {
 	g, _, err := ewkb.Unmarshal(b)
 	return g, err
 }
+
+// EWKB encodes g with CRS srid for PostGIS's ST_GeomFromEWKB: for tests
+// and tools that write SQL of their own.
+func EWKB(g orb.Geometry, srid int) ([]byte, error) { return encodeEWKB(g, srid) }

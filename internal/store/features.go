@@ -89,10 +89,10 @@ type FeatureQuery struct {
 	PlanID    int64 // units and facilities are the plan's
 	Workspace int64 // grids and findings are the view's
 	Layer     Layer
-	Level  int   // grids: the level (0: all)
-	ID     int64 // one feature by id
-	After  int64 // keyset: only ids greater than After
-	Limit  int   // at most this many (0: no limit)
+	Level     int   // grids: the level (0: all)
+	ID        int64 // one feature by id
+	After     int64 // keyset: only ids greater than After
+	Limit     int   // at most this many (0: no limit)
 	// BBox, in WGS84, keeps features whose geometry intersects it.
 	BBox *orb.Bound
 	// Property filters (exact match). Grids: Parent, Kind, Category;

@@ -77,11 +77,11 @@ func TestInsertGrids(t *testing.T) {
 			Properties: map[string]any{"note": "x"}},
 		{Code: "A1", Level: 2, Parent: "A", Geometry: square(113.60, 34.70, 0.005)},
 	}
-	warnings, err := db.InsertGrids(ctx, p.ID, streets, domain.WGS84)
+	warnings, _, err := db.ImportGrids(ctx, p.Workspace, streets, domain.WGS84, store.Record{Kind: store.RevisionImport, Author: "test"})
 	if err != nil || len(warnings) != 0 {
 		t.Fatalf("insert: %v %v", err, warnings)
 	}
-	g, err := db.Grid(ctx, p.ID, "A")
+	g, err := db.Grid(ctx, p.Workspace, "A")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestInsertGrids(t *testing.T) {
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := db.InsertGrids(ctx, p.ID, tt.grids, domain.WGS84)
+			_, _, err := db.ImportGrids(ctx, p.Workspace, tt.grids, domain.WGS84, store.Record{Kind: store.RevisionImport, Author: "test"})
 			var fe *store.FeatureError
 			if !errors.As(err, &fe) || fe.Index != tt.index || fe.Field != tt.field {
 				t.Fatalf("got %v, want feature %d field %s", err, tt.index, tt.field)
@@ -122,7 +122,7 @@ func TestInsertGrids(t *testing.T) {
 
 	// A bow-tie is stored (the audit explains it) and reported as a warning.
 	bowtie := orb.MultiPolygon{{{{0, 0}, {1, 1}, {1, 0}, {0, 1}, {0, 0}}}}
-	warnings, err = db.InsertGrids(ctx, p.ID, []domain.Grid{{Code: "BT", Level: 1, Geometry: bowtie}}, domain.WGS84)
+	warnings, _, err = db.ImportGrids(ctx, p.Workspace, []domain.Grid{{Code: "BT", Level: 1, Geometry: bowtie}}, domain.WGS84, store.Record{Kind: store.RevisionImport, Author: "test"})
 	if err != nil || len(warnings) != 1 || warnings[0].Index != 0 {
 		t.Fatalf("bow-tie: %v %+v", err, warnings)
 	}
@@ -132,7 +132,7 @@ func TestInsertGrids(t *testing.T) {
 	}
 
 	var level2 []string
-	err = db.EachGrid(ctx, p.ID, store.GridFilter{Level: 2}, func(g domain.Grid) error {
+	err = db.EachGrid(ctx, p.Workspace, store.GridFilter{Level: 2}, func(g domain.Grid) error {
 		level2 = append(level2, g.Code)
 		return nil
 	})
@@ -141,7 +141,7 @@ func TestInsertGrids(t *testing.T) {
 	}
 	var inBox []string
 	box := orb.Bound{Min: orb.Point{113.606, 34.706}, Max: orb.Point{113.607, 34.707}}
-	err = db.EachGrid(ctx, p.ID, store.GridFilter{BBox: &box}, func(g domain.Grid) error {
+	err = db.EachGrid(ctx, p.Workspace, store.GridFilter{BBox: &box}, func(g domain.Grid) error {
 		inBox = append(inBox, g.Code)
 		return nil
 	})
@@ -157,7 +157,7 @@ func TestMetricCopyAndTransform(t *testing.T) {
 	// A 100 m square given in EPSG:4547 is stored in WGS84 and its metric copy
 	// measures 10,000 m².
 	sq := square(468000, 3846000, 100)
-	if _, err := db.InsertGrids(ctx, p.ID, []domain.Grid{{Code: "S", Level: 1, Geometry: sq}}, 4547); err != nil {
+	if _, _, err := db.ImportGrids(ctx, p.Workspace, []domain.Grid{{Code: "S", Level: 1, Geometry: sq}}, 4547, store.Record{Kind: store.RevisionImport, Author: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	var area float64
@@ -181,7 +181,7 @@ func TestDeletePlanCascades(t *testing.T) {
 	ctx := context.Background()
 	db := srv.NewDB(t)
 	p := newPlan(t, db, "gone")
-	if _, err := db.InsertGrids(ctx, p.ID, []domain.Grid{{Code: "A", Level: 1, Geometry: square(0, 0, 1)}}, domain.WGS84); err != nil {
+	if _, _, err := db.ImportGrids(ctx, p.Workspace, []domain.Grid{{Code: "A", Level: 1, Geometry: square(0, 0, 1)}}, domain.WGS84, store.Record{Kind: store.RevisionImport, Author: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.InsertUnits(ctx, p.ID, []domain.Unit{{Persons: 10, Households: 4, Geometry: orb.Point{0.5, 0.5}}}, domain.WGS84); err != nil {
@@ -212,7 +212,7 @@ func TestNetworkAndCounts(t *testing.T) {
 	if err := db.InsertFacilities(ctx, p.ID, []domain.Facility{{Type: "clinic", Name: "诊所", Geometry: orb.Point{113.6, 34.7}}}, domain.WGS84); err != nil {
 		t.Fatal(err)
 	}
-	c, err := db.Count(ctx, p.ID)
+	c, err := db.Count(ctx, p.Workspace)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestNetworkAndCounts(t *testing.T) {
 	if err := db.ReplaceNetwork(ctx, p.ID, nodes[:1], nil, 4547); err != nil {
 		t.Fatal(err)
 	}
-	if c, _ = db.Count(ctx, p.ID); c.Nodes != 1 || c.Edges != 0 {
+	if c, _ = db.Count(ctx, p.Workspace); c.Nodes != 1 || c.Edges != 0 {
 		t.Fatalf("after replace: %+v", c)
 	}
 }
@@ -252,7 +252,7 @@ func TestReplaceFindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []domain.Finding
-	if err := db.EachFinding(ctx, p.ID, func(f domain.Finding) error { got = append(got, f); return nil }); err != nil {
+	if err := db.EachFinding(ctx, p.Workspace, func(f domain.Finding) error { got = append(got, f); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 2 || got[0].Check != "balance" || got[1].Kind != "gap" || got[1].Parent != "C1" ||
@@ -265,18 +265,18 @@ func TestGridStatsJoined(t *testing.T) {
 	ctx := context.Background()
 	db := srv.NewDB(t)
 	p := newPlan(t, db, "stats")
-	if _, err := db.InsertGrids(ctx, p.ID, []domain.Grid{{Code: "A", Level: 1, Geometry: square(0, 0, 1)}, {Code: "B", Level: 1, Geometry: square(1, 0, 1)}}, domain.WGS84); err != nil {
+	if _, _, err := db.ImportGrids(ctx, p.Workspace, []domain.Grid{{Code: "A", Level: 1, Geometry: square(0, 0, 1)}, {Code: "B", Level: 1, Geometry: square(1, 0, 1)}}, domain.WGS84, store.Record{Kind: store.RevisionImport, Author: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Pool().Exec(ctx, `INSERT INTO grid_stats (plan_id, code, persons, households, deviation_pct, band)
-		VALUES ($1, 'A', 120, 50, -12.5, 'under')`, p.ID); err != nil {
+	if _, err := db.Pool().Exec(ctx, `INSERT INTO grid_stats (plan_id, ws_id, code, persons, households, deviation_pct, band)
+		VALUES ($1, $2, 'A', 120, 50, -12.5, 'under')`, p.ID, p.Workspace); err != nil {
 		t.Fatal(err)
 	}
-	a, err := db.Grid(ctx, p.ID, "A")
+	a, err := db.Grid(ctx, p.Workspace, "A")
 	if err != nil || a.Stats == nil || a.Stats.Persons != 120 || a.Stats.Households != 50 || a.Stats.DeviationPct != -12.5 || a.Stats.Band != "under" {
 		t.Fatalf("stats of A: %+v %v", a.Stats, err)
 	}
-	b, err := db.Grid(ctx, p.ID, "B")
+	b, err := db.Grid(ctx, p.Workspace, "B")
 	if err != nil || b.Stats != nil {
 		t.Fatalf("B has no stats yet: %+v %v", b.Stats, err)
 	}

@@ -40,8 +40,8 @@ const (
 // layerKey names one collection at one data stamp and datum.
 type layerKey struct {
 	ws, version, audit int64
-	coll                 string
-	gcj02                bool
+	coll               string
+	gcj02              bool
 }
 
 // layer is one collection in Web Mercator, with its simplified geometry

@@ -1,0 +1,253 @@
+package editing
+
+import (
+	"math"
+	"slices"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"github.com/gridplan/gridplan/geo"
+	"github.com/gridplan/gridplan/internal/domain"
+)
+
+// Every op that moves ground works on a region: the siblings it changes
+// and those touching them, the parent's ground behind them, and the lines
+// the planner drew. PostGIS nodes all their boundaries with the lines
+// together and returns the faces in between; each face is labelled with
+// the grid it goes to, and the grids are traced back from the labels
+// (geo.Faces), so that neighbours share every vertex, bit for bit, and the
+// siblings still tile the parent by construction.
+
+// Face owners besides member indexes.
+const (
+	ownerGap     = -1 // inside the parent's ground, in no member (a gap there already was)
+	ownerOutside = -2 // outside the parent: dropped
+)
+
+type region struct {
+	members    []domain.Grid
+	background orb.MultiPolygon // the parent's ground; nil when there is none (top level without a boundary)
+	cuts       []orb.LineString
+}
+
+// arrangement is a region's faces with their owners before the op.
+type arrangement struct {
+	r      region
+	faces  *geo.Faces
+	owner  []int
+	area   []float64 // m², roughly (degrees scaled at the region's latitude)
+	xScale float64
+	input  map[orb.Point]bool // vertices of the members, the parent and the lines
+}
+
+func (w *work) arrange(r region) (*arrangement, error) {
+	polys := make([]orb.MultiPolygon, 0, len(r.members)+1)
+	for _, m := range r.members {
+		polys = append(polys, m.Geometry)
+	}
+	if r.background != nil {
+		polys = append(polys, r.background)
+	}
+	raw, err := w.e.Faces(w.ctx, polys, r.cuts)
+	if err != nil {
+		return nil, err
+	}
+	faces, err := geo.NewFaces(raw)
+	if err != nil {
+		return nil, err
+	}
+	a := &arrangement{r: r, faces: faces, owner: make([]int, len(raw)), area: make([]float64, len(raw)),
+		input: map[orb.Point]bool{}}
+	var b orb.Bound
+	for i, p := range polys {
+		if i == 0 {
+			b = p.Bound()
+		} else {
+			b = b.Union(p.Bound())
+		}
+		eachVertex(p, func(q orb.Point) { a.input[q] = true })
+	}
+	for _, l := range r.cuts {
+		for _, q := range l {
+			a.input[q] = true
+		}
+	}
+	a.xScale = math.Cos(b.Center()[1] * math.Pi / 180)
+	const m2 = 111320.0 * 111320.0
+	bounds := make([]orb.Bound, len(r.members))
+	for i, m := range r.members {
+		bounds[i] = m.Geometry.Bound()
+	}
+	for i, f := range faces.Polygons {
+		a.area[i] = math.Abs(planar.Area(f)) * a.xScale * m2
+		a.owner[i] = ownerOutside
+		p, ok := geo.InteriorPoint(orb.MultiPolygon{f})
+		if !ok {
+			continue
+		}
+		for k, m := range r.members {
+			if bounds[k].Contains(p) && planar.MultiPolygonContains(m.Geometry, p) {
+				a.owner[i] = k
+				break
+			}
+		}
+		if a.owner[i] == ownerOutside && r.background != nil && planar.MultiPolygonContains(r.background, p) {
+			a.owner[i] = ownerGap
+		}
+	}
+	return a, nil
+}
+
+// inside reports which faces have their interior point in g.
+func (a *arrangement) inside(g orb.MultiPolygon) []bool {
+	out := make([]bool, len(a.faces.Polygons))
+	b := g.Bound()
+	for i, f := range a.faces.Polygons {
+		if p, ok := geo.InteriorPoint(orb.MultiPolygon{f}); ok && b.Contains(p) && planar.MultiPolygonContains(g, p) {
+			out[i] = true
+		}
+	}
+	return out
+}
+
+// components groups the faces keep accepts into pieces that share edges,
+// never joining two faces across an edge that lies on a cut line when
+// cutsSeparate is set.
+func (a *arrangement) components(keep func(i int) bool, cutsSeparate bool) [][]int {
+	var onCut func(p, q orb.Point) bool
+	if cutsSeparate {
+		onCut = a.onCut
+	}
+	seen := make([]bool, len(a.faces.Polygons))
+	var out [][]int
+	for i := range a.faces.Polygons {
+		if seen[i] || !keep(i) {
+			continue
+		}
+		comp := []int{i}
+		seen[i] = true
+		for k := 0; k < len(comp); k++ {
+			for j := range a.adjacent(comp[k], onCut) {
+				if j >= 0 && !seen[j] && keep(j) {
+					seen[j] = true
+					comp = append(comp, j)
+				}
+			}
+		}
+		slices.Sort(comp)
+		out = append(out, comp)
+	}
+	return out
+}
+
+// adjacent lists the faces sharing an edge with face i, skipping edges
+// blocked reports true for.
+func (a *arrangement) adjacent(i int, blocked func(p, q orb.Point) bool) map[int]bool {
+	out := map[int]bool{}
+	for _, r := range a.faces.Polygons[i] {
+		for k := 0; k+1 < len(r); k++ {
+			if blocked != nil && blocked(r[k], r[k+1]) {
+				continue
+			}
+			if j, ok := a.faces.FaceLeftOf(r[k+1], r[k]); ok {
+				out[j] = true
+			}
+		}
+	}
+	return out
+}
+
+// onCut reports whether the edge p-q lies along one of the region's cut
+// lines (to round-off).
+func (a *arrangement) onCut(p, q orb.Point) bool {
+	mid := orb.Point{(p[0] + q[0]) / 2, (p[1] + q[1]) / 2}
+	for _, l := range a.r.cuts {
+		for k := 0; k+1 < len(l); k++ {
+			if onSegment(l[k], l[k+1], p) && onSegment(l[k], l[k+1], q) && onSegment(l[k], l[k+1], mid) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// onSegment reports whether q lies on segment a-b, to round-off.
+func onSegment(a, b, q orb.Point) bool {
+	if q == a || q == b {
+		return true
+	}
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	l2 := dx*dx + dy*dy
+	if l2 == 0 {
+		return false
+	}
+	cross := dx*(q[1]-a[1]) - dy*(q[0]-a[0])
+	t := (dx*(q[0]-a[0]) + dy*(q[1]-a[1])) / l2
+	return math.Abs(cross) <= 1e-9*l2 && t >= 0 && t <= 1
+}
+
+// border is the length (m, roughly) of edge a set of faces shares with
+// each member, by member index.
+func (a *arrangement) border(faces []int) map[int]float64 {
+	in := map[int]bool{}
+	for _, f := range faces {
+		in[f] = true
+	}
+	out := map[int]float64{}
+	for _, f := range faces {
+		for j, length := range a.faces.Neighbours(f, a.xScale) {
+			if j >= 0 && !in[j] && a.owner[j] >= 0 {
+				out[a.owner[j]] += length * 111320
+			}
+		}
+	}
+	return out
+}
+
+// shapes traces the labelled faces into one shape per label. Nodes that
+// noding left on a straight stretch of boundary, where no new boundary
+// meets it, are dropped again, so untouched neighbours keep matching.
+func (a *arrangement) shapes(labels []int, n int) ([]orb.MultiPolygon, error) {
+	return a.faces.Dissolve(labels, n, func(p orb.Point) bool { return !a.input[p] })
+}
+
+func eachVertex(mp orb.MultiPolygon, fn func(orb.Point)) {
+	for _, p := range mp {
+		for _, r := range p {
+			for _, q := range r {
+				fn(q)
+			}
+		}
+	}
+}
+
+// sameShape reports whether two shapes have the same rings, whatever
+// point each ring starts at: a grid whose faces all stayed its own and
+// gained no vertex is left exactly as it was.
+func sameShape(a, b orb.MultiPolygon) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	key := func(mp orb.MultiPolygon) map[orb.Point]int {
+		m := map[orb.Point]int{}
+		for _, p := range mp {
+			for _, r := range p {
+				for _, q := range r[:len(r)-1] { // rings repeat their first point
+					m[q]++
+				}
+			}
+		}
+		return m
+	}
+	ka, kb := key(a), key(b)
+	if len(ka) != len(kb) {
+		return false
+	}
+	for q, n := range ka {
+		if kb[q] != n {
+			return false
+		}
+	}
+	return math.Abs(planar.Area(a)-planar.Area(b)) <= 1e-12*math.Abs(planar.Area(a))
+}

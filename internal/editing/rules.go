@@ -1,0 +1,18 @@
+package editing
+
+import (
+	"context"
+
+	"github.com/gridplan/gridplan/internal/domain"
+)
+
+// PutRule adds or replaces a service-circle rule of plan; created says
+// which.
+func (s *Service) PutRule(ctx context.Context, plan domain.Plan, r domain.CircleRule) (created bool, err error) {
+	return s.db.PutCircleRule(ctx, plan.ID, r)
+}
+
+// DeleteRule removes a service-circle rule of plan.
+func (s *Service) DeleteRule(ctx context.Context, plan domain.Plan, facilityType string, minutes int) error {
+	return s.db.DeleteCircleRule(ctx, plan.ID, facilityType, minutes)
+}

@@ -33,7 +33,7 @@ func NewFaces(polygons []orb.Polygon) (*Faces, error) {
 		q := make(orb.Polygon, len(p))
 		for k, r := range p {
 			r = slices.Clone(r)
-			if ccw := SignedArea(r) > 0; ccw != (k == 0) {
+			if ccw := ringArea2(r) > 0; ccw != (k == 0) {
 				slices.Reverse(r)
 			}
 			q[k] = r
@@ -268,7 +268,7 @@ func assemble(rings []orb.Ring) orb.MultiPolygon {
 	var mp orb.MultiPolygon
 	var holes []orb.Ring
 	for _, r := range rings {
-		if SignedArea(r) > 0 {
+		if ringArea2(r) > 0 {
 			mp = append(mp, orb.Polygon{r})
 		} else {
 			holes = append(holes, r)
@@ -278,7 +278,7 @@ func assemble(rings []orb.Ring) orb.MultiPolygon {
 		probe := orb.Point{(h[0][0] + h[1][0]) / 2, (h[0][1] + h[1][1]) / 2}
 		best := -1
 		for i, p := range mp {
-			if planar.RingContains(p[0], probe) && (best < 0 || math.Abs(SignedArea(p[0])) < math.Abs(SignedArea(mp[best][0]))) {
+			if planar.RingContains(p[0], probe) && (best < 0 || math.Abs(ringArea2(p[0])) < math.Abs(ringArea2(mp[best][0]))) {
 				best = i
 			}
 		}

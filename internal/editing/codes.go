@@ -34,31 +34,38 @@ func (w *work) newCodes(parent *domain.Grid, siblings []domain.Grid, kind domain
 	if err != nil {
 		return nil, err
 	}
-	width, next := 3, 1
+	// The width is that of the parent's children's codes (of this kind
+	// when it has some); the sequence continues after the highest number
+	// of that width ever used under the parent.
+	width := 3
 	if parent != nil && parent.Level == 2 {
 		width = 4
 	}
-	widths := map[int]int{}
+	widths := map[bool]map[int]int{true: {}, false: {}}
+	for _, g := range siblings {
+		if strings.HasPrefix(g.Code, prefix) && isDigits(g.Code[len(prefix):]) {
+			widths[g.Kind == kind][len(g.Code)-len(prefix)]++
+		}
+	}
+	for _, same := range []bool{false, true} {
+		best := 0
+		for wd, c := range widths[same] {
+			if c > best || (c == best && wd > width) {
+				width, best = wd, c
+			}
+		}
+	}
+	next, seen := 1, false
 	for code, k := range used {
 		suffix := code[len(prefix):]
-		n, err := strconv.Atoi(suffix)
-		if err != nil || n < 0 || (k == domain.KindSpecial) != (kind == domain.KindSpecial) {
+		if len(suffix) != width || !isDigits(suffix) || (k == domain.KindSpecial) != (kind == domain.KindSpecial) {
 			continue
 		}
-		widths[len(suffix)]++
-		if n >= next {
-			next = n + 1
-		}
+		n, _ := strconv.Atoi(suffix)
+		next, seen = max(next, n+1), true
 	}
-	best := 0
-	for wd, c := range widths {
-		if c > best || (c == best && wd > width) {
-			width, best = wd, c
-		}
-	}
-	if kind == domain.KindSpecial && best == 0 && width >= 4 {
-		next = int(math.Pow10(width-1)) * 9 // the first special of a parent: x9001
-		next++
+	if kind == domain.KindSpecial && !seen && width >= 4 {
+		next = 9*int(math.Pow10(width-1)) + 1 // a parent's first special grid: 9001
 	}
 	out := make([]string, len(shapes))
 	for _, i := range readingOrder(shapes) {
@@ -76,6 +83,18 @@ func (w *work) newCodes(parent *domain.Grid, siblings []domain.Grid, kind domain
 		}
 	}
 	return out, nil
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func pad(n, width int) string {

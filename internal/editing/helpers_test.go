@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
 
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/balance"
@@ -149,6 +150,32 @@ func (f *fixture) judgeTiling(p domain.Plan) {
 		f.t.Fatal(err)
 	}
 	if gap > 1e-6 || spill > 1e-6 || overlap > 1e-6 {
+		rows, _ := f.db.Pool().Query(context.Background(), `
+		WITH t AS (
+			SELECT c.code, c.parent_code, c.level, c.geom_m FROM grid c
+			  LEFT JOIN grid par ON par.ws_id = c.ws_id AND par.code = c.parent_code
+			 WHERE c.ws_id = $1 AND (c.kind = 'base' OR c.mode = 'carve_out' OR par.mode = 'overlay'))
+		SELECT p.code, ST_Area(ST_Difference(p.geom_m, ST_Union(t.geom_m))), ST_AsText(ST_Difference(p.geom_m, ST_Union(t.geom_m)))
+		  FROM grid p JOIN t ON t.parent_code = p.code WHERE p.ws_id = $1 GROUP BY p.id
+		  ORDER BY 2 DESC LIMIT 3`, ws)
+		for rows.Next() {
+			var c, w string
+			var a float64
+			rows.Scan(&c, &a, &w)
+			f.t.Logf("parent %s gap %.6f %.300s", c, a, w)
+		}
+		rows.Close()
+		rows, _ = f.db.Pool().Query(context.Background(), `
+			SELECT g.code, g.level, (d.path)[2], ST_AsText(d.geom), ST_AsText(ST_Transform(d.geom, 4326))
+			  FROM grid g, ST_DumpPoints(g.geom_m) d
+			 WHERE g.ws_id = $1 AND ST_DWithin(d.geom, ST_SetSRID(ST_MakePoint(463481.18398, 3842035.0276), 4547), 0.01)`, ws)
+		for rows.Next() {
+			var c, pt, ll string
+			var l, i int
+			rows.Scan(&c, &l, &i, &pt, &ll)
+			f.t.Logf("grid %s (level %d) vertex %d %s %s", c, l, i, pt, ll)
+		}
+		rows.Close()
 		f.t.Errorf("%s does not tile: largest gap %.9f m², spill %.9f m², overlap %.9f m² in one parent", p.Describe(), gap, spill, overlap)
 	}
 }
@@ -168,6 +195,20 @@ func (f *fixture) judgeVertices(p domain.Plan, codes []string) {
 		SELECT count(*) FROM pts WHERE ST_DWithin(pt, ST_Boundary(other), 1e-11)
 		   AND NOT EXISTS (SELECT 1 FROM ST_DumpPoints(other) d WHERE d.geom ~= pt)`, ws, codes)
 	if n > 0 {
+		rows, _ := f.db.Pool().Query(context.Background(), `
+		WITH c AS (SELECT code, geom FROM grid WHERE ws_id = $1 AND code = ANY($2)),
+		     pairs AS (SELECT c.code AS a, g.code AS b, c.geom AS ga, g.geom AS gb FROM c
+		                 JOIN grid g ON g.ws_id = $1 AND g.code <> c.code AND g.geom && c.geom AND ST_Intersects(g.geom, c.geom)),
+		     pts AS (SELECT a, b, (ST_DumpPoints(ga)).geom AS pt, gb AS other FROM pairs
+		             UNION ALL SELECT b, a, (ST_DumpPoints(gb)).geom, ga FROM pairs)
+		SELECT a, b, ST_AsText(pt) FROM pts WHERE ST_DWithin(pt, ST_Boundary(other), 1e-11)
+		   AND NOT EXISTS (SELECT 1 FROM ST_DumpPoints(other) d WHERE d.geom ~= pt) LIMIT 8`, ws, codes)
+		for rows.Next() {
+			var a, b, pt string
+			rows.Scan(&a, &b, &pt)
+			f.t.Logf("vertex %s of %s lies on %s's edge", pt, a, b)
+		}
+		rows.Close()
 		f.t.Errorf("%s: %v vertices of %v (or of their neighbours) lie on a neighbour's edge without being its vertex", p.Describe(), n, codes)
 	}
 }
@@ -237,3 +278,6 @@ func quote(codes ...string) string {
 	b, _ := json.Marshal(codes)
 	return strings.Trim(string(b), "[]")
 }
+
+// wkbDecode reads the WKB PostGIS returns.
+func wkbDecode(b []byte) (orb.Geometry, error) { return wkb.Unmarshal(b) }

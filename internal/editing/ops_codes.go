@@ -43,10 +43,16 @@ func (w *work) splitGrid(x domain.Grid, lines []orb.LineString, names []string, 
 	if err != nil {
 		return nil, err
 	}
-	snap := w.snapperFor(ground, sibs, kids)
-	cuts := make([]orb.LineString, len(lines))
-	for i, l := range lines {
-		cuts[i] = snap.line(l)
+	cuts := lines
+	if parentOf == nil {
+		// A child split along its parent's lines takes them as they are:
+		// snapped again to the child's vertices they would drift from the
+		// parent's new boundary.
+		snap := w.snapperFor(ground, sibs, kids)
+		cuts = make([]orb.LineString, len(lines))
+		for i, l := range lines {
+			cuts[i] = snap.line(l)
+		}
 	}
 	members := touching(sibs, x.Geometry.Bound())
 	if !tiles(x, parent) {
@@ -119,8 +125,8 @@ func (w *work) splitGrid(x domain.Grid, lines []orb.LineString, names []string, 
 	return out, nil
 }
 
-// splitChild splits a child that a split of its parent cut, along the same
-// lines, giving each part to the new parent that holds it.
+// splitChild splits a child that a split of its parent cut along the new
+// parents' boundaries, giving each piece to the new parent that holds it.
 func (w *work) splitChild(kid domain.Grid, rl *relabelled, parents []string, shapes []orb.MultiPolygon) error {
 	parentOf := func(part orb.MultiPolygon) (string, error) {
 		areas, err := w.e.Areas(w.ctx, []orb.MultiPolygon{part}, shapes)
@@ -133,9 +139,16 @@ func (w *work) splitChild(kid domain.Grid, rl *relabelled, parents []string, sha
 				return parents[k], nil
 			}
 		}
-		return "", w.refuse("part of child grid %s does not fall in one part of its parent", describe(kid))
+		return "", w.refuse("part of child grid %s does not fall in one part of its parent (%.1f m² in %v)", describe(kid), total, areas[0])
 	}
-	_, err := w.splitGrid(kid, rl.a.r.cuts, nil, true, parentOf)
+	// The parts' own boundaries are the lines: they carry every node the
+	// split made, so the child's pieces meet them vertex for vertex rather
+	// than crossing the lines again at computed points.
+	var lines []orb.LineString
+	for _, s := range shapes {
+		lines = append(lines, ringsOf(s)...)
+	}
+	_, err := w.splitGrid(kid, lines, nil, true, parentOf)
 	return err
 }
 

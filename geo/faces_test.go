@@ -126,3 +126,24 @@ func ExampleFaces_Dissolve() {
 	// [[[[0 0] [1 0] [2 0] [2 1] [1 1] [0 1] [0 0]]]]
 	// [[[[2 0] [3 0] [3 1] [2 1] [2 0]]]]
 }
+
+func TestWeldFaces(t *testing.T) {
+	// Two squares whose shared edge was noded twice, a round-off apart,
+	// and a sliver between the two copies.
+	eps := 1e-10
+	left := orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}}
+	right := orb.Polygon{{{1 + eps, 0}, {2, 0}, {2, 1}, {1 + eps, 1}, {1 + eps, 0}}}
+	sliver := orb.Polygon{{{1, 0}, {1 + eps, 0}, {1 + eps, 1}, {1, 1}, {1, 0}}}
+	keep := func(p orb.Point) bool { return p[0] == 0 || p[0] == 1 || p[0] == 2 }
+	faces := geo.WeldFaces([]orb.Polygon{left, sliver, right}, 1e-6, keep)
+	if len(faces) != 2 {
+		t.Fatalf("%d faces, want the sliver gone: %v", len(faces), faces)
+	}
+	f, err := geo.NewFaces(faces)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := f.Neighbours(0, 1); n[1] != 1 {
+		t.Errorf("the squares do not share their edge after welding: %v", n)
+	}
+}

@@ -36,7 +36,11 @@ func (w *work) relabel(a *arrangement, labels []int, extra []domain.Grid) (*rela
 			had = max(1, len(targets[l].Geometry))
 		}
 		if len(s) > had {
-			return nil, w.refuse("grid %s would be cut into %d pieces", describe(targets[l]), len(s))
+			var areas []float64
+			for _, p := range s {
+				areas = append(areas, math.Round(planar.Area(orb.MultiPolygon{p})*100)/100)
+			}
+			return nil, w.refuse("grid %s would be cut into %d pieces (%v m²)", describe(targets[l]), len(s), areas)
 		}
 	}
 	return rl, nil
@@ -85,7 +89,7 @@ func (w *work) commit(rl *relabelled, splitChildren bool) (map[string]orb.MultiP
 	for _, m := range rl.a.r.members {
 		rewritten[m.Code] = true
 	}
-	if err := w.spread(rl.a, shapes, rewritten); err != nil {
+	if err := w.spread(shapes, rewritten); err != nil {
 		return nil, err
 	}
 	if err := w.follow(rl, moved, splitChildren); err != nil {
@@ -172,10 +176,4 @@ func describe(g domain.Grid) string {
 		return fmt.Sprintf("%s %s", g.Code, g.Name)
 	}
 	return g.Code
-}
-
-// areaM2 is a shape's area in m², roughly: for choosing, not reporting.
-func areaM2(mp orb.MultiPolygon) float64 {
-	c := mp.Bound().Center()
-	return math.Abs(planar.Area(mp)) * math.Cos(c[1]*math.Pi/180) * 111320 * 111320
 }

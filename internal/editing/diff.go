@@ -120,7 +120,7 @@ func (s *Service) Diff(ctx context.Context, plan domain.Plan, from, to domain.Vi
 		levels[g.Level] = l
 	}
 	for _, n := range sortedInts(levels) {
-		moved, err := s.db.MovedResidents(ctx, plan.ID, levels[n][0], levels[n][1])
+		moved, err := s.db.MovedResidents(ctx, plan, levels[n][0], levels[n][1])
 		if err != nil {
 			return nil, err
 		}

@@ -5,48 +5,45 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
+
+	"github.com/gridplan/gridplan/geo"
 )
 
-// spread puts the vertices an op made on boundaries it shares with grids
-// outside its region — where a new boundary meets the parent's outline, or
-// a child's new edge meets its parent's new one — into those grids (the
-// parent, its neighbours, grids of other levels along it), so that every
-// grid keeps sharing every vertex with the grids it touches. Those grids
-// gain vertices, not ground.
-func (w *work) spread(a *arrangement, shapes map[string]orb.MultiPolygon, rewritten map[string]bool) error {
-	original := map[orb.Point]bool{}
-	for _, m := range a.r.members {
-		eachVertex(m.Geometry, func(q orb.Point) { original[q] = true })
-	}
-	if a.r.background != nil {
-		eachVertex(a.r.background, func(q orb.Point) { original[q] = true })
-	}
-	var fresh []orb.Point
+// spread puts every vertex of the shapes an op wrote into every other grid
+// of the view that has an edge through it and lacks it — the parent where
+// a new boundary meets its outline, a neighbour in another parent, grids
+// of other levels along the same line — so every grid keeps sharing every
+// vertex with the grids it touches. Those grids gain vertices, not
+// ground; one round reaches them all, since the vertices put in are the
+// same ones.
+func (w *work) spread(shapes map[string]orb.MultiPolygon, rewritten map[string]bool) error {
+	var pts []orb.Point
 	seen := map[orb.Point]bool{}
 	for _, code := range sortedCodes(shapes) {
 		eachVertex(shapes[code], func(v orb.Point) {
-			if !original[v] && !seen[v] {
+			if !seen[v] {
 				seen[v] = true
-				fresh = append(fresh, v)
+				pts = append(pts, v)
 			}
 		})
 	}
-	if len(fresh) == 0 {
+	if len(pts) == 0 {
 		return nil
 	}
-	box := orb.Bound{Min: fresh[0], Max: fresh[0]}
-	for _, v := range fresh {
+	box := orb.Bound{Min: pts[0], Max: pts[0]}
+	for _, v := range pts {
 		box = box.Extend(v)
 	}
-	near, err := w.e.Near(w.ctx, box.Pad(1e-9))
+	near, err := w.e.Near(w.ctx, box.Pad(1e-3))
 	if err != nil {
 		return err
 	}
+	idx := geo.NewPointBuckets(pts, 4)
 	for _, g := range near {
 		if rewritten[g.Code] {
 			continue
 		}
-		if geom, changed := insertNodes(g.Geometry, fresh); changed {
+		if geom, changed := insertNodes(g.Geometry, pts, idx); changed {
 			g.Geometry = geom
 			if err := w.put(g, false); err != nil {
 				return err
@@ -56,13 +53,14 @@ func (w *work) spread(a *arrangement, shapes map[string]orb.MultiPolygon, rewrit
 	return nil
 }
 
-// insertNodes puts each of nodes that lies on an edge of mp (and is not
-// already a vertex) into that edge, in order along it; it reports whether
-// anything changed.
-func insertNodes(mp orb.MultiPolygon, nodes []orb.Point) (orb.MultiPolygon, bool) {
+// insertNodes puts each of pts (indexed by idx) that lies on an edge of mp
+// and is not one of its vertices into that edge, in order along it; it
+// reports whether anything changed.
+func insertNodes(mp orb.MultiPolygon, pts []orb.Point, idx *geo.PointBuckets) (orb.MultiPolygon, bool) {
 	vertices := map[orb.Point]bool{}
 	eachVertex(mp, func(q orb.Point) { vertices[q] = true })
 	changed := false
+	var buf []int32
 	out := make(orb.MultiPolygon, len(mp))
 	for i, p := range mp {
 		out[i] = make(orb.Polygon, len(p))
@@ -71,10 +69,10 @@ func insertNodes(mp orb.MultiPolygon, nodes []orb.Point) (orb.MultiPolygon, bool
 			for k := 0; k+1 < len(r); k++ {
 				a, b := r[k], r[k+1]
 				nr = append(nr, a)
-				eb := orb.Bound{Min: a, Max: a}.Extend(b).Pad(1e-12)
+				buf = idx.InBound(orb.Bound{Min: a, Max: a}.Extend(b).Pad(1e-6), buf[:0])
 				var on []orb.Point
-				for _, v := range nodes {
-					if !vertices[v] && eb.Contains(v) && onSegment(a, b, v) {
+				for _, n := range buf {
+					if v := pts[n]; !vertices[v] && inSegment(a, b, v) {
 						on = append(on, v)
 					}
 				}

@@ -72,7 +72,7 @@ func (w *work) reparent(op Op) error {
 
 // handOver gives x's ground from p to q, grids of one level.
 func (w *work) handOver(x, p, q domain.Grid, first bool) error {
-	near, err := w.e.Near(w.ctx, x.Geometry.Bound().Pad(1e-9))
+	near, err := w.e.Near(w.ctx, x.Geometry.Bound().Pad(1e-3))
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,16 @@ func (w *work) splitGrid(x domain.Grid, lines []orb.LineString, names []string, 
 		return nil, err
 	}
 	xi := index(members, x.Code)
-	pieces := a.components(func(i int) bool { return a.owner[i] == xi }, true)
+	var pieces [][]int
+	for _, p := range a.components(func(i int) bool { return a.owner[i] == xi }, true) {
+		area := 0.0
+		for _, f := range p {
+			area += a.area[f]
+		}
+		if area >= sliverM2 { // slivers of round-off go with their neighbours
+			pieces = append(pieces, p)
+		}
+	}
 	if len(pieces) < 2 {
 		return nil, w.refuse("the line does not cut %s in two: a split line must cross the grid from edge to edge", describe(x))
 	}

@@ -105,9 +105,9 @@ func (w *work) receiver(a *arrangement, piece []int, members []domain.Grid, xi i
 	if best < 0 {
 		p, _ := centre(a, piece)
 		if len(named) > 0 {
-			return 0, w.refuse("the ground %s gives up near %.6f, %.6f borders none of %s", members[xi].Code, p[0], p[1], strings.Join(named, ", "))
+			return 0, w.refuse("the ground %s gives up near x=%.1f, y=%.1f (EPSG:%d) borders none of %s", members[xi].Code, p[0], p[1], w.plan.SRID, strings.Join(named, ", "))
 		}
-		return 0, w.refuse("the ground %s gives up near %.6f, %.6f borders no sibling, so it would become a gap", members[xi].Code, p[0], p[1])
+		return 0, w.refuse("the ground %s gives up near x=%.1f, y=%.1f (EPSG:%d) borders no sibling, so it would become a gap", members[xi].Code, p[0], p[1], w.plan.SRID)
 	}
 	return best, nil
 }

@@ -176,7 +176,11 @@ func TestMoveBoundary(t *testing.T) {
 		bent = orb.LineString{line[0], {(line[0][0] + line[1][0]) / 2, (line[0][1] + line[1][1]) / 2}, line[1]}
 		k = 1
 	}
-	c := f.grid(d, a).Geometry.Bound().Center()
+	var c orb.Point
+	if err := f.db.Pool().QueryRow(context.Background(), `SELECT ST_X(p), ST_Y(p) FROM grid, ST_PointOnSurface(geom) p
+		WHERE ws_id = $1 AND code = $2`, d.Workspace, a).Scan(&c[0], &c[1]); err != nil {
+		t.Fatal(err)
+	}
 	bent[k] = orb.Point{bent[k][0] + 0.3*(c[0]-bent[k][0]), bent[k][1] + 0.3*(c[1]-bent[k][1])}
 	before := f.scalar(`SELECT ST_Area(geom_m) FROM grid WHERE ws_id = $1 AND code = $2`, d.Workspace, b)
 	res := f.apply(d, fmt.Sprintf(`{"ops":[{"op":"move_boundary","grids":[%s],"line":%s}]}`, quote(a, b), geometryJSON(bent)))

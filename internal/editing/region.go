@@ -19,6 +19,10 @@ import (
 // (geo.Faces), so that neighbours share every vertex, bit for bit, and the
 // siblings still tile the parent by construction.
 
+// weldM is how near two nodes must be to be one: a micrometre, far below
+// any planner's line and far above the round-off of a computed crossing.
+const weldM = 1e-6
+
 // Face owners besides member indexes.
 const (
 	ownerGap     = -1 // inside the parent's ground, in no member (a gap there already was)
@@ -33,12 +37,11 @@ type region struct {
 
 // arrangement is a region's faces with their owners before the op.
 type arrangement struct {
-	r      region
-	faces  *geo.Faces
-	owner  []int
-	area   []float64 // m², roughly (degrees scaled at the region's latitude)
-	xScale float64
-	input  map[orb.Point]bool // vertices of the members, the parent and the lines
+	r     region
+	faces *geo.Faces
+	owner []int
+	area  []float64          // m²
+	input map[orb.Point]bool // vertices of the members, the parent and the lines
 }
 
 func (w *work) arrange(r region) (*arrangement, error) {
@@ -53,34 +56,28 @@ func (w *work) arrange(r region) (*arrangement, error) {
 	if err != nil {
 		return nil, err
 	}
+	input := map[orb.Point]bool{}
+	for _, p := range polys {
+		eachVertex(p, func(q orb.Point) { input[q] = true })
+	}
+	for _, l := range r.cuts {
+		for _, q := range l {
+			input[q] = true
+		}
+	}
+	raw = geo.WeldFaces(raw, weldM, func(p orb.Point) bool { return input[p] })
 	faces, err := geo.NewFaces(raw)
 	if err != nil {
 		return nil, err
 	}
 	a := &arrangement{r: r, faces: faces, owner: make([]int, len(raw)), area: make([]float64, len(raw)),
-		input: map[orb.Point]bool{}}
-	var b orb.Bound
-	for i, p := range polys {
-		if i == 0 {
-			b = p.Bound()
-		} else {
-			b = b.Union(p.Bound())
-		}
-		eachVertex(p, func(q orb.Point) { a.input[q] = true })
-	}
-	for _, l := range r.cuts {
-		for _, q := range l {
-			a.input[q] = true
-		}
-	}
-	a.xScale = math.Cos(b.Center()[1] * math.Pi / 180)
-	const m2 = 111320.0 * 111320.0
+		input: input}
 	bounds := make([]orb.Bound, len(r.members))
 	for i, m := range r.members {
 		bounds[i] = m.Geometry.Bound()
 	}
 	for i, f := range faces.Polygons {
-		a.area[i] = math.Abs(planar.Area(f)) * a.xScale * m2
+		a.area[i] = math.Abs(planar.Area(f))
 		a.owner[i] = ownerOutside
 		p, ok := geo.InteriorPoint(orb.MultiPolygon{f})
 		if !ok {
@@ -172,7 +169,8 @@ func (a *arrangement) onCut(p, q orb.Point) bool {
 	return false
 }
 
-// onSegment reports whether q lies on segment a-b, to round-off.
+// onSegment reports whether q lies on segment a-b, to round-off: within
+// two welding distances of it.
 func onSegment(a, b, q orb.Point) bool {
 	if q == a || q == b {
 		return true
@@ -182,13 +180,21 @@ func onSegment(a, b, q orb.Point) bool {
 	if l2 == 0 {
 		return false
 	}
-	cross := dx*(q[1]-a[1]) - dy*(q[0]-a[0])
-	t := (dx*(q[0]-a[0]) + dy*(q[1]-a[1])) / l2
-	return math.Abs(cross) <= 1e-9*l2 && t >= 0 && t <= 1
+	t := max(0, min(1, (dx*(q[0]-a[0])+dy*(q[1]-a[1]))/l2))
+	return math.Hypot(q[0]-(a[0]+t*dx), q[1]-(a[1]+t*dy)) <= 2*weldM
 }
 
-// border is the length (m, roughly) of edge a set of faces shares with
-// each member, by member index.
+// inSegment reports whether q lies on segment a-b between its ends (to
+// round-off) and is not one of them: a node to put into the edge.
+func inSegment(a, b, q orb.Point) bool {
+	if math.Hypot(q[0]-a[0], q[1]-a[1]) <= 2*weldM || math.Hypot(q[0]-b[0], q[1]-b[1]) <= 2*weldM {
+		return false
+	}
+	return onSegment(a, b, q)
+}
+
+// border is the length (m) of edge a set of faces shares with each
+// member, by member index.
 func (a *arrangement) border(faces []int) map[int]float64 {
 	in := map[int]bool{}
 	for _, f := range faces {
@@ -196,9 +202,9 @@ func (a *arrangement) border(faces []int) map[int]float64 {
 	}
 	out := map[int]float64{}
 	for _, f := range faces {
-		for j, length := range a.faces.Neighbours(f, a.xScale) {
+		for j, length := range a.faces.Neighbours(f, 1) {
 			if j >= 0 && !in[j] && a.owner[j] >= 0 {
-				out[a.owner[j]] += length * 111320
+				out[a.owner[j]] += length
 			}
 		}
 	}
@@ -209,7 +215,39 @@ func (a *arrangement) border(faces []int) map[int]float64 {
 // noding left on a straight stretch of boundary, where no new boundary
 // meets it, are dropped again, so untouched neighbours keep matching.
 func (a *arrangement) shapes(labels []int, n int) ([]orb.MultiPolygon, error) {
-	return a.faces.Dissolve(labels, n, func(p orb.Point) bool { return !a.input[p] })
+	return a.faces.Dissolve(a.absorbSlivers(labels), n, func(p orb.Point) bool { return !a.input[p] })
+}
+
+// sliverM2 is the area under which a face is round-off, not ground: where
+// nearly coincident lines (a parent's straight edge and its child's edge
+// with one more vertex on it, say) leave faces a fraction of a millimetre
+// wide. Such a face goes with the neighbour it shares most edge with.
+const sliverM2 = 1e-6
+
+// absorbSlivers relabels sliver faces with their widest neighbour's label.
+func (a *arrangement) absorbSlivers(labels []int) []int {
+	out := slices.Clone(labels)
+	for round := 0; round < 4; round++ {
+		changed := false
+		for i, ar := range a.area {
+			if ar >= sliverM2 {
+				continue
+			}
+			best, bestLen := -1, 0.0
+			for j, l := range a.faces.Neighbours(i, 1) {
+				if j >= 0 && a.area[j] >= sliverM2 && l > bestLen {
+					best, bestLen = j, l
+				}
+			}
+			if best >= 0 && out[i] != out[best] {
+				out[i], changed = out[best], true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	return out
 }
 
 func eachVertex(mp orb.MultiPolygon, fn func(orb.Point)) {

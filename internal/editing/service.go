@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/paulmach/orb"
+
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/store"
@@ -106,6 +108,13 @@ func (s *Service) Apply(ctx context.Context, plan domain.Plan, cs ChangeSet, dry
 		}
 		w := &work{ctx: ctx, e: e, plan: plan, base: base, noiseM: noise, before: map[string]*domain.Grid{},
 			semantic: map[string]bool{}, written: map[string]bool{}, codes: res.Codes}
+		if plan.Boundary != nil {
+			b, err := e.ToMetric(ctx, []orb.Geometry{plan.Boundary})
+			if err != nil {
+				return err
+			}
+			w.boundary = multi(b[0])
+		}
 		for _, code := range sortedCodes(cs.Expect) {
 			g, ok, err := e.Grid(ctx, code)
 			if err != nil {
@@ -189,6 +198,9 @@ func (s *Service) lockView(ws int64) *sync.Mutex {
 
 // apply applies one op.
 func (w *work) apply(op Op) error {
+	if err := w.toMetric(&op); err != nil {
+		return err
+	}
 	switch op.Kind {
 	case OpReshape:
 		return w.reshape(op)
@@ -232,6 +244,12 @@ func (w *work) changes() ([]audit.Change, error) {
 			if err != nil {
 				return nil, err
 			}
+			if !m.Valid && (w.before[code] == nil || w.validBefore(code)) {
+				// Ops build valid tilings from valid input; this is a
+				// degenerate case of the construction, refused rather
+				// than stored.
+				return nil, domain.Errorf(domain.ErrRefused, "the change set would leave grid %s invalid (%s); draw it a little differently", code, m.Reason)
+			}
 			ch.After = stateOf(g, m)
 		}
 		if ch.Before == nil && ch.After == nil {
@@ -240,6 +258,70 @@ func (w *work) changes() ([]audit.Change, error) {
 		out = append(out, ch)
 	}
 	return out, nil
+}
+
+// toMetric moves the op's WGS84 shapes into the plan's CRS, where edits
+// are built, in one round trip.
+func (w *work) toMetric(op *Op) error {
+	var in []orb.Geometry
+	if op.Geometry != nil {
+		in = append(in, op.Geometry)
+	}
+	if op.Line != nil {
+		in = append(in, op.Line)
+	}
+	for _, l := range op.Lines {
+		in = append(in, l)
+	}
+	if op.Feature != nil {
+		in = append(in, op.Feature.Geometry)
+	}
+	if len(in) == 0 {
+		return nil
+	}
+	out, err := w.e.ToMetric(w.ctx, in)
+	if err != nil {
+		return w.refuse("the op's geometry cannot be moved into the plan's CRS: %v", err)
+	}
+	k := 0
+	if op.Geometry != nil {
+		op.Geometry, k = multi(out[k]), k+1
+	}
+	if op.Line != nil {
+		op.Line, k = out[k].(orb.LineString), k+1
+	}
+	lines := make([]orb.LineString, len(op.Lines))
+	for i := range op.Lines {
+		lines[i], k = out[k].(orb.LineString), k+1
+	}
+	if op.Lines != nil {
+		op.Lines = lines
+	}
+	if op.Feature != nil {
+		f := *op.Feature
+		f.Geometry = multi(out[k])
+		op.Feature = &f
+	}
+	for _, g := range []orb.MultiPolygon{op.Geometry, featureGeometry(op.Feature)} {
+		if g == nil {
+			continue
+		}
+		reason, err := w.e.Invalid(w.ctx, g)
+		if err != nil {
+			return err
+		}
+		if reason != "" {
+			return w.refuse("the shape drawn is not a valid polygon: %s", reason)
+		}
+	}
+	return nil
+}
+
+func featureGeometry(f *domain.Grid) orb.MultiPolygon {
+	if f == nil {
+		return nil
+	}
+	return f.Geometry
 }
 
 func stateOf(g domain.Grid, m store.MetricGrid) *domain.GridState {

@@ -16,16 +16,12 @@ import (
 // edge where the line crosses it, which a projected point would only
 // approximate.)
 type snapper struct {
-	tolM   float64
-	ky, kx float64 // metres per degree of latitude and longitude here
-	cells  map[[2]int64][]orb.Point
+	tolM  float64
+	cells map[[2]int64][]orb.Point
 }
 
 func newSnapper(tolM float64, refs ...orb.MultiPolygon) *snapper {
 	s := &snapper{tolM: tolM, cells: map[[2]int64][]orb.Point{}}
-	b := boundOf(refs...)
-	s.ky = 110574
-	s.kx = 111320 * math.Cos(b.Center()[1]*math.Pi/180)
 	for _, mp := range refs {
 		for _, p := range mp {
 			for _, r := range p {
@@ -41,12 +37,10 @@ func newSnapper(tolM float64, refs ...orb.MultiPolygon) *snapper {
 
 func (s *snapper) cell(p orb.Point) [2]int64 {
 	size := math.Max(s.tolM, 1e-6)
-	return [2]int64{int64(math.Floor(p[0] * s.kx / size)), int64(math.Floor(p[1] * s.ky / size))}
+	return [2]int64{int64(math.Floor(p[0] / size)), int64(math.Floor(p[1] / size))}
 }
 
-func (s *snapper) dist(a, b orb.Point) float64 {
-	return math.Hypot((a[0]-b[0])*s.kx, (a[1]-b[1])*s.ky)
-}
+func (s *snapper) dist(a, b orb.Point) float64 { return math.Hypot(a[0]-b[0], a[1]-b[1]) }
 
 // point snaps p to the nearest reference vertex within tolerance.
 func (s *snapper) point(p orb.Point) orb.Point {

@@ -15,12 +15,14 @@ import (
 
 // work is one change set being applied inside its transaction: the grids
 // it wrote (as they were before it), the codes it made and the lineage.
+// Shapes are in the plan's metric CRS throughout.
 type work struct {
 	ctx      context.Context
 	e        *store.Edit
 	plan     domain.Plan
 	base     int64
 	noiseM   float64
+	boundary orb.MultiPolygon        // the plan's outline in its CRS; nil without one
 	before   map[string]*domain.Grid // nil entry: created by this change set
 	order    []string                // codes in the order first written
 	semantic map[string]bool         // grids whose ground or attributes the change set changed
@@ -137,7 +139,7 @@ func (w *work) group(g domain.Grid) (parent *domain.Grid, ground orb.MultiPolygo
 		}
 		parent, ground = &p, p.Geometry
 	} else {
-		ground = w.plan.Boundary
+		ground = w.boundary
 	}
 	kids, err := w.e.Children(w.ctx, g.Parent)
 	if err != nil {
@@ -162,7 +164,7 @@ func tiles(g domain.Grid, parent *domain.Grid) bool {
 
 // touching keeps the grids whose bounding box comes near b.
 func touching(grids []domain.Grid, b orb.Bound) []domain.Grid {
-	b = b.Pad(1e-9)
+	b = b.Pad(1e-3)
 	var out []domain.Grid
 	for _, g := range grids {
 		if g.Geometry.Bound().Intersects(b) {
@@ -203,4 +205,15 @@ func boundOf(shapes ...orb.MultiPolygon) orb.Bound {
 		}
 	}
 	return b
+}
+
+// validBefore reports whether grid code was a valid polygon when the
+// change set found it.
+func (w *work) validBefore(code string) bool {
+	b := w.before[code]
+	if b == nil {
+		return true
+	}
+	reason, err := w.e.Invalid(w.ctx, b.Geometry)
+	return err == nil && reason == ""
 }

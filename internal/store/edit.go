@@ -56,9 +56,10 @@ func (db *DB) Edit(ctx context.Context, ws int64, commit bool, fn func(*Edit) er
 	return tx.Commit(ctx)
 }
 
-// editGridColumns read a grid inside the change set.
+// editGridColumns read a grid inside the change set, its shape in the
+// plan's metric CRS: edits are built there, where the audits measure.
 const editGridColumns = `g.id, g.code, g.name, g.level, coalesce(g.parent_code, ''), g.kind, g.category, coalesce(g.mode, ''),
-	g.properties, ST_AsEWKB(g.geom), g.changed_at`
+	g.properties, ST_AsBinary(g.geom_m), g.changed_at`
 
 func scanEditGrid(row pgx.Row) (domain.Grid, error) {
 	var g domain.Grid
@@ -84,8 +85,8 @@ func (e *Edit) grids(ctx context.Context, where string, args pgx.NamedArgs) ([]d
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Grid, error) { return scanEditGrid(r) })
 }
 
-// Grid reads one grid as the change set has it so far; ok is false when
-// there is none of that code.
+// Grid reads one grid as the change set has it so far, its Geometry in
+// the plan's CRS; ok is false when there is none of that code.
 func (e *Edit) Grid(ctx context.Context, code string) (g domain.Grid, ok bool, err error) {
 	gs, err := e.grids(ctx, `g.code = @code`, pgx.NamedArgs{"code": code})
 	if err != nil || len(gs) == 0 {
@@ -102,19 +103,39 @@ func (e *Edit) Children(ctx context.Context, code string) ([]domain.Grid, error)
 	return e.grids(ctx, `g.parent_code = @parent`, pgx.NamedArgs{"parent": code})
 }
 
-// Near reads the grids whose shape comes within the box b (WGS84).
+// Near reads the grids whose shape comes within the box b (plan's CRS).
 func (e *Edit) Near(ctx context.Context, b orb.Bound) ([]domain.Grid, error) {
-	return e.grids(ctx, `g.geom && ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4326)`,
-		pgx.NamedArgs{"minx": b.Min[0], "miny": b.Min[1], "maxx": b.Max[0], "maxy": b.Max[1]})
+	return e.grids(ctx, `g.geom_m && ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, @srid::int)`,
+		pgx.NamedArgs{"minx": b.Min[0], "miny": b.Min[1], "maxx": b.Max[0], "maxy": b.Max[1], "srid": e.SRID})
+}
+
+// Invalid says why a shape (plan's CRS) is not a valid polygon, with the
+// place; "" when it is valid.
+func (e *Edit) Invalid(ctx context.Context, g orb.MultiPolygon) (string, error) {
+	wkb, err := encodeEWKB(g, e.SRID)
+	if err != nil {
+		return "", err
+	}
+	var reason string
+	err = e.tx.QueryRow(ctx, `SELECT CASE WHEN ST_IsValid(g) THEN '' ELSE ST_IsValidReason(ST_Transform(g, 4326)) END
+		FROM ST_GeomFromEWKB(@wkb) g`, pgx.NamedArgs{"wkb": wkb}).Scan(&reason)
+	return reason, err
+}
+
+// ToMetric moves WGS84 geometries into the plan's CRS (as PostGIS does
+// for every stored shape).
+func (e *Edit) ToMetric(ctx context.Context, geoms []orb.Geometry) ([]orb.Geometry, error) {
+	return transform(ctx, e.tx, geoms, domain.WGS84, e.SRID)
 }
 
 // Faces nodes the rings of polygons and the lines together and returns
-// the faces they enclose (PostGIS's ST_Node and ST_Polygonize, in WGS84):
-// a planar arrangement whose faces share edges with identical vertices.
+// the faces they enclose (PostGIS's ST_Node and ST_Polygonize, in the
+// plan's CRS): a planar arrangement whose faces share edges with
+// identical vertices.
 func (e *Edit) Faces(ctx context.Context, polygons []orb.MultiPolygon, lines []orb.LineString) ([]orb.Polygon, error) {
 	var wkbs [][]byte
 	for _, p := range polygons {
-		b, err := encodeEWKB(p, domain.WGS84)
+		b, err := encodeEWKB(p, e.SRID)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +143,7 @@ func (e *Edit) Faces(ctx context.Context, polygons []orb.MultiPolygon, lines []o
 	}
 	var lwkbs [][]byte
 	for _, l := range lines {
-		b, err := encodeEWKB(l, domain.WGS84)
+		b, err := encodeEWKB(l, e.SRID)
 		if err != nil {
 			return nil, err
 		}
@@ -168,11 +189,13 @@ type ErrStale struct{ Code string }
 
 func (e *ErrStale) Error() string { return "grid " + e.Code + " changed after the change set's base" }
 
-// Put writes grid g: updates the grid of that code when it has not changed
-// after base (compare and swap in the statement itself), or inserts it
-// when create is set. The grid's version becomes the change set's.
+// Put writes grid g, its Geometry in the plan's CRS: it is stored as it
+// is (geom_m, what the audits measure) and in WGS84 (geom). It updates the
+// grid of that code when it has not changed after base (compare and swap
+// in the statement itself), or inserts it when create is set. The grid's
+// version becomes the change set's.
 func (e *Edit) Put(ctx context.Context, g domain.Grid, base int64, create bool) error {
-	wkb, err := encodeEWKB(g.Geometry, domain.WGS84)
+	wkb, err := encodeEWKB(g.Geometry, e.SRID)
 	if err != nil {
 		return domain.Errorf(domain.ErrInvalid, "grid %q: geometry: %v", g.Code, err)
 	}
@@ -189,14 +212,17 @@ func (e *Edit) Put(ctx context.Context, g domain.Grid, base int64, create bool) 
 		"next": e.Next, "base": base, "plan": e.PlanID}
 	if create {
 		_, err := e.tx.Exec(ctx, `
-			INSERT INTO grid (plan_id, ws_id, code, name, level, parent_code, kind, category, mode, properties, geom, changed_at)
-			VALUES (@plan, @ws, @code, @name, @level, @parent, @kind, @category, @mode, @props,
-			        ST_Multi(ST_GeomFromEWKB(@wkb)), @next)`, args)
+			INSERT INTO grid (plan_id, ws_id, code, name, level, parent_code, kind, category, mode, properties, geom, geom_m, changed_at)
+			SELECT @plan, @ws, @code, @name, @level, @parent, @kind, @category, @mode, @props,
+			       ST_Multi(ST_Transform(m, 4326)), m, @next
+			  FROM (SELECT ST_Multi(ST_GeomFromEWKB(@wkb)) AS m) t`, args)
 		return pgError(err, "grid \""+g.Code+"\"")
 	}
 	tag, err := e.tx.Exec(ctx, `
 		UPDATE grid SET name = @name, level = @level, parent_code = @parent, kind = @kind, category = @category,
-		       mode = @mode, properties = @props, geom = ST_Multi(ST_GeomFromEWKB(@wkb)), changed_at = @next, version_id = NULL
+		       mode = @mode, properties = @props, geom = ST_Multi(ST_Transform(t.m, 4326)), geom_m = t.m,
+		       changed_at = @next, version_id = NULL
+		  FROM (SELECT ST_Multi(ST_GeomFromEWKB(@wkb)) AS m) t
 		 WHERE ws_id = @ws AND code = @code AND changed_at <= @base`, args)
 	if err != nil {
 		return pgError(err, "grid \""+g.Code+"\"")
@@ -330,16 +356,16 @@ func (e *Edit) AddLineage(ctx context.Context, rev int, rows []LineageRow) error
 
 // Moved counts the residents that move between grids: for every unit
 // whose point (a point on the surface of polygons) lies in one of before
-// and one of after (WGS84 shapes by code), the persons and households per
-// (from, to) pair. A point on a shared boundary belongs to the smaller
-// code, as in the balance audit. Pairs with from == to are residents that
-// stay.
-func Moved(ctx context.Context, q querier, planID int64, before, after map[string]orb.MultiPolygon) (map[[2]string][2]int64, error) {
+// and one of after (shapes by code, in CRS srid), the persons and
+// households per (from, to) pair. A point on a shared boundary belongs to
+// the smaller code, as in the balance audit. Pairs with from == to are
+// residents that stay.
+func Moved(ctx context.Context, q querier, planID int64, srid int, before, after map[string]orb.MultiPolygon) (map[[2]string][2]int64, error) {
 	enc := func(m map[string]orb.MultiPolygon) ([]string, [][]byte, error) {
 		var codes []string
 		var wkbs [][]byte
 		for c, g := range m {
-			b, err := encodeEWKB(g, domain.WGS84)
+			b, err := encodeEWKB(g, srid)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -356,12 +382,13 @@ func Moved(ctx context.Context, q querier, planID int64, before, after map[strin
 		return nil, err
 	}
 	rows, err := q.Query(ctx, `
-		WITH b AS (SELECT c, ST_GeomFromEWKB(w) AS g FROM unnest(@bc::text[], @bw::bytea[]) AS t(c, w)),
-		     a AS (SELECT c, ST_GeomFromEWKB(w) AS g FROM unnest(@ac::text[], @aw::bytea[]) AS t(c, w)),
+		WITH m AS (SELECT srid FROM plan WHERE id = @plan),
+		     b AS (SELECT c, ST_Transform(ST_GeomFromEWKB(w), m.srid) AS g FROM m, unnest(@bc::text[], @bw::bytea[]) AS t(c, w)),
+		     a AS (SELECT c, ST_Transform(ST_GeomFromEWKB(w), m.srid) AS g FROM m, unnest(@ac::text[], @aw::bytea[]) AS t(c, w)),
 		     area AS (SELECT ST_Extent(g) AS e FROM (SELECT g FROM b UNION ALL SELECT g FROM a) x),
 		     u AS (SELECT persons, households,
-		                  CASE WHEN GeometryType(geom) = 'POINT' THEN geom ELSE ST_PointOnSurface(geom) END AS p
-		             FROM unit, area WHERE plan_id = @plan AND geom && area.e)
+		                  CASE WHEN GeometryType(geom_m) = 'POINT' THEN geom_m ELSE ST_PointOnSurface(geom_m) END AS p
+		             FROM unit, area WHERE plan_id = @plan AND geom_m && area.e)
 		SELECT f.c, t.c, sum(u.persons), sum(u.households)
 		  FROM u
 		  CROSS JOIN LATERAL (SELECT c FROM b WHERE ST_Intersects(b.g, u.p) ORDER BY c LIMIT 1) f
@@ -382,17 +409,17 @@ func Moved(ctx context.Context, q querier, planID int64, before, after map[strin
 
 // Moved is Moved inside the change set, which sees its writes.
 func (e *Edit) Moved(ctx context.Context, before, after map[string]orb.MultiPolygon) (map[[2]string][2]int64, error) {
-	return Moved(ctx, e.tx, e.PlanID, before, after)
+	return Moved(ctx, e.tx, e.PlanID, e.SRID, before, after)
 }
 
-// Areas measures, in m² in the plan's CRS, how much of each of shapes lies
-// in each of parents (WGS84): out[i][k] for shapes[i] in parents[k], with
+// Areas measures, in m², how much of each of shapes lies in each of
+// parents (plan's CRS): out[i][k] for shapes[i] in parents[k], with
 // out[i][len(parents)] the area of shapes[i] itself.
 func (e *Edit) Areas(ctx context.Context, shapes, parents []orb.MultiPolygon) ([][]float64, error) {
 	enc := func(gs []orb.MultiPolygon) ([][]byte, error) {
 		out := make([][]byte, len(gs))
 		for i, g := range gs {
-			b, err := encodeEWKB(g, domain.WGS84)
+			b, err := encodeEWKB(g, e.SRID)
 			if err != nil {
 				return nil, err
 			}
@@ -413,12 +440,12 @@ func (e *Edit) Areas(ctx context.Context, shapes, parents []orb.MultiPolygon) ([
 		out[i] = make([]float64, len(parents)+1)
 	}
 	rows, err := e.tx.Query(ctx, `
-		WITH s AS (SELECT i, ST_Transform(ST_GeomFromEWKB(w), @srid::int) AS g FROM unnest(@s::bytea[]) WITH ORDINALITY AS t(w, i)),
-		     p AS (SELECT k, ST_Transform(ST_GeomFromEWKB(w), @srid::int) AS g FROM unnest(@p::bytea[]) WITH ORDINALITY AS t(w, k))
+		WITH s AS (SELECT i, ST_GeomFromEWKB(w) AS g FROM unnest(@s::bytea[]) WITH ORDINALITY AS t(w, i)),
+		     p AS (SELECT k, ST_GeomFromEWKB(w) AS g FROM unnest(@p::bytea[]) WITH ORDINALITY AS t(w, k))
 		SELECT s.i - 1, -1, ST_Area(s.g) FROM s
 		UNION ALL
 		SELECT s.i - 1, p.k - 1, ST_Area(ST_Intersection(s.g, p.g)) FROM s JOIN p ON s.g && p.g`,
-		pgx.NamedArgs{"s": sw, "p": pw, "srid": e.SRID})
+		pgx.NamedArgs{"s": sw, "p": pw})
 	if err != nil {
 		return nil, pgError(err, "edit geometry")
 	}

@@ -243,7 +243,7 @@ func (db *DB) MovedGround(ctx context.Context, plan domain.Plan, before, after m
 }
 
 // MovedResidents is Moved on the pool: the residents that went from the
-// grids of before to those of after.
-func (db *DB) MovedResidents(ctx context.Context, planID int64, before, after map[string]orb.MultiPolygon) (map[[2]string][2]int64, error) {
-	return Moved(ctx, db.pool, planID, before, after)
+// grids of before to those of after (WGS84 shapes).
+func (db *DB) MovedResidents(ctx context.Context, plan domain.Plan, before, after map[string]orb.MultiPolygon) (map[[2]string][2]int64, error) {
+	return Moved(ctx, db.pool, plan.ID, domain.WGS84, before, after)
 }

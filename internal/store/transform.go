@@ -11,6 +11,10 @@ import (
 // Transform reprojects geometries from one EPSG CRS to another with PostGIS
 // (PROJ), in one round trip. The demo uses it to work in metres.
 func (db *DB) Transform(ctx context.Context, geoms []orb.Geometry, from, to int) ([]orb.Geometry, error) {
+	return transform(ctx, db.pool, geoms, from, to)
+}
+
+func transform(ctx context.Context, q querier, geoms []orb.Geometry, from, to int) ([]orb.Geometry, error) {
 	in := make([][]byte, len(geoms))
 	for i, g := range geoms {
 		b, err := encodeEWKB(g, from)
@@ -19,7 +23,7 @@ func (db *DB) Transform(ctx context.Context, geoms []orb.Geometry, from, to int)
 		}
 		in[i] = b
 	}
-	rows, err := db.pool.Query(ctx, `SELECT ST_AsEWKB(ST_Transform(ST_GeomFromEWKB(g), @to::int))
+	rows, err := q.Query(ctx, `SELECT ST_AsEWKB(ST_Transform(ST_GeomFromEWKB(g), @to::int))
 		FROM unnest(@geoms::bytea[]) WITH ORDINALITY AS t(g, n) ORDER BY n`,
 		pgx.NamedArgs{"geoms": in, "to": to})
 	if err != nil {

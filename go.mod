@@ -8,6 +8,8 @@ require (
 	github.com/paulmach/orb v0.14.0
 )
 
+require github.com/twpayne/go-geom v1.7.0 // indirect
+
 require (
 	dario.cat/mergo v1.0.1 // indirect
 	github.com/Masterminds/goutils v1.1.1 // indirect

@@ -191,8 +191,8 @@ func pointProblem(p orb.Point, geographic bool, where string) string {
 			"RFC 7946 GeoJSON positions are [longitude, latitude] in WGS84", where, formatPoint(p))
 	default:
 		return fmt.Sprintf("%s%s is outside the longitude/latitude range; the coordinates look projected, "+
-			"but RFC 7946 GeoJSON is WGS84 longitude/latitude and the file names no other CRS: give its CRS "+
-			"(--source-crs EPSG:N, e.g. EPSG:4547 for CGCS2000 / 3-degree Gauss-Kruger CM 114E) or reproject it to EPSG:4326",
+			"but the file names no CRS, so they are read as WGS84 longitude/latitude (as RFC 7946 GeoJSON is): give the CRS "+
+			"(--source-crs EPSG:N, e.g. EPSG:4547 for CGCS2000 / 3-degree Gauss-Kruger CM 114E) or reproject to EPSG:4326",
 			where, formatPoint(p))
 	}
 }

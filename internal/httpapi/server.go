@@ -69,6 +69,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 			r.Put("/grids/{code}", s.putGrid)
 			r.Delete("/grids/{code}", s.deleteGrid)
 			r.Get("/findings", s.listFindings)
+			r.Get("/export", s.exportPlan)
 			if s.auditor != nil {
 				r.Get("/audit", s.getAudit)
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -151,7 +152,10 @@ func importFile[T any](ctx context.Context, e *env, cfg Config, planName string,
 		}
 		in.SourceCRS = srid
 	}
-	in.Notes = e.stderr
+	// What gridplan settled on its own (a detected encoding) is said when
+	// the import succeeds; a refused one says only what to fix, in one line.
+	var notes bytes.Buffer
+	in.Notes = &notes
 	return withStore(ctx, e, cfg, func(db *store.DB) error {
 		plan, err := db.Plan(ctx, planName)
 		if err != nil {
@@ -179,6 +183,7 @@ func importFile[T any](ctx context.Context, e *env, cfg Config, planName string,
 		if err != nil {
 			return err
 		}
+		notes.WriteTo(e.stderr)
 		for _, w := range warnings {
 			fmt.Fprintf(e.stderr, "warning: %s\n", geojsonio.FeatureMessage(path, w.Index, "geometry",
 				"invalid ("+w.Problem+"); stored as it is, the coverage audit reports it"))

@@ -113,8 +113,14 @@ func (x Export) checkedSRID(ctx context.Context, db *store.DB, plan domain.Plan)
 
 // ogr2ogr converts a staged layer into the output, transforming from WGS84.
 func (x Export) ogr2ogr(ctx context.Context, stdout io.Writer, driver, out string, s staged, name string, srid int, extra ...string) error {
-	return ogr2ogrLayer(ctx, stdout, x.Notes, driver, out, s, name,
-		append([]string{"-s_srs", "EPSG:4326", "-t_srs", "EPSG:" + strconv.Itoa(srid)}, extra...)...)
+	crs := []string{"-s_srs", "EPSG:4326", "-t_srs", "EPSG:" + strconv.Itoa(srid)}
+	if srid == cgcs2000 || srid == domain.WGS84 {
+		// PROJ converts WGS84 to CGCS2000 by the identity (no datum shift
+		// is defined between them): assigning the CRS gives the same
+		// digits without the cost of transforming every vertex.
+		crs = []string{"-a_srs", "EPSG:" + strconv.Itoa(srid)}
+	}
+	return ogr2ogrLayer(ctx, stdout, x.Notes, driver, out, s, name, append(crs, extra...)...)
 }
 
 // ogr2ogrLayer converts a staged layer into a layer of the output.

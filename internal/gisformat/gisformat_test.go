@@ -16,9 +16,9 @@ func TestDBFNames(t *testing.T) {
 		in, want []string
 	}{
 		{encUTF8, []string{"code", "households", "deviation_pct", "deviation_abc"}, []string{"code", "households", "deviation_", "deviatio_1"}},
-		{encUTF8, []string{"备注说明信息", "楼层"}, []string{"备注说", "楼层"}}, // 3 bytes a character: 9 of 10
+		{encUTF8, []string{"备注说明信息", "楼层"}, []string{"备注说", "楼层"}},           // 3 bytes a character: 9 of 10
 		{encGBK, []string{"备注说明信息", "备注说明信息2"}, []string{"备注说明信", "备注说明_1"}}, // 2 bytes a character
-		{encUTF8, []string{"Name", "NAME"}, []string{"Name", "NAME_1"}},                   // DBF names ignore case
+		{encUTF8, []string{"Name", "NAME"}, []string{"Name", "NAME_1"}},      // DBF names ignore case
 	}
 	for _, tt := range tests {
 		n := newDBFNames(tt.encoding)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 
 	"github.com/schollz/progressbar/v3"
@@ -162,8 +161,8 @@ func importFile[T any](ctx context.Context, e *env, cfg Config, planName string,
 			return err
 		}
 		in.LookupCRS = gisformat.LookupCRS(ctx, db)
-		items, crs, err := gisformat.Read(ctx, in, func(r io.Reader, size int64) io.Reader {
-			return progressReader(e, r, size, "reading "+path)
+		items, crs, err := gisformat.Read(ctx, in, func(r io.Reader, size int64, exact bool) io.Reader {
+			return progressReader(e, r, size, exact, "reading "+path)
 		}, read)
 		if err != nil {
 			return err
@@ -194,13 +193,13 @@ func importFile[T any](ctx context.Context, e *env, cfg Config, planName string,
 }
 
 // progressReader shows a byte progress bar on a terminal for large files.
-// A file GDAL converts streams more bytes than it holds, so its bar
-// counts bytes without an end.
-func progressReader(e *env, r io.Reader, size int64, label string) io.Reader {
+// A file GDAL converts streams more bytes than it holds (exact is false),
+// so its bar counts bytes without an end.
+func progressReader(e *env, r io.Reader, size int64, exact bool, label string) io.Reader {
 	if !e.stderrIsTTY || size < progressThreshold {
 		return r
 	}
-	if _, plain := r.(*os.File); !plain {
+	if !exact {
 		size = -1
 	}
 	bar := progressbar.DefaultBytes(size, label)

@@ -1,6 +1,7 @@
 package gisformat
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -87,8 +88,10 @@ type Reader struct {
 	io.Reader
 	// Source tells geojsonio the file's name, CRS and conventions.
 	Source geojsonio.Source
-	// Size is the input file's size, for a progress bar.
-	Size int64
+	// Size is the input file's size, for a progress bar; Converted says
+	// the stream is GDAL's GeoJSON, whose length is not known beforehand.
+	Size      int64
+	Converted bool
 	// close waits for GDAL (if any) and releases the file.
 	close func() error
 }
@@ -123,7 +126,7 @@ func Open(ctx context.Context, in Input) (*Reader, error) {
 		}
 		return &Reader{Reader: f, Source: src, Size: fi.Size(), close: f.Close}, nil
 	case Shapefile:
-		if args, err = openShapefile(ctx, in, &src); err != nil {
+		if args, err = openShapefile(in, &src); err != nil {
 			return nil, err
 		}
 	case GeoPackage:
@@ -136,7 +139,16 @@ func Open(ctx context.Context, in Input) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Source, r.Size = src, fi.Size()
+	if format == Shapefile && src.CRS.EPSG == 0 && !r.namesCRS() {
+		// GDAL names the EPSG code it matched the .prj to in a crs member,
+		// which geojsonio looks up; without one, say why (or that there
+		// is no .prj).
+		if src.CRS, err = shapefileCRS(ctx, in.Path, in); err != nil {
+			r.Close()
+			return nil, err
+		}
+	}
+	r.Source, r.Size, r.Converted = src, fi.Size(), true
 	return r, nil
 }
 
@@ -156,7 +168,7 @@ func convert(ctx context.Context, path string, args []string) (*Reader, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	r := &Reader{Reader: out}
+	r := &Reader{Reader: bufio.NewReaderSize(out, 64<<10)}
 	r.close = func() error {
 		// Stop GDAL when the reader gave up early (a bad feature), then
 		// wait; GDAL's own failure is the cause of any reading error.
@@ -175,14 +187,28 @@ func convert(ctx context.Context, path string, args []string) (*Reader, error) {
 	return r, nil
 }
 
+// namesCRS reports whether GDAL's GeoJSON names a CRS: its header, before
+// "features", holds a crs member when GDAL matched the layer's CRS to an
+// EPSG code.
+func (r *Reader) namesCRS() bool {
+	br, ok := r.Reader.(*bufio.Reader)
+	if !ok {
+		return false
+	}
+	head, _ := br.Peek(4096)
+	features := bytes.Index(head, []byte(`"features"`))
+	return features > 0 && bytes.Contains(head[:features], []byte(`"crs"`))
+}
+
 // Close waits for GDAL and releases the file. A GDAL failure comes back as
 // a domain.ErrInvalid error naming the file.
 func (r *Reader) Close() error { return r.close() }
 
 // Read opens in, hands its features to read and closes it. GDAL's failure,
 // when it failed, is the error: the truncated stream read caused is not.
-// progress may wrap the stream (a progress bar); nil leaves it.
-func Read[T any](ctx context.Context, in Input, progress func(r io.Reader, size int64) io.Reader,
+// progress may wrap the stream (a progress bar: the file's size, and
+// whether the stream's length is that size); nil leaves it.
+func Read[T any](ctx context.Context, in Input, progress func(r io.Reader, size int64, exact bool) io.Reader,
 	read func(src geojsonio.Source, r io.Reader) ([]T, geojsonio.CRS, error)) ([]T, geojsonio.CRS, error) {
 	r, err := Open(ctx, in)
 	if err != nil {
@@ -190,7 +216,7 @@ func Read[T any](ctx context.Context, in Input, progress func(r io.Reader, size 
 	}
 	var stream io.Reader = r
 	if progress != nil {
-		stream = progress(r, r.Size)
+		stream = progress(r, r.Size, !r.Converted)
 	}
 	items, crs, err := read(r.Source, stream)
 	if cerr := r.Close(); cerr != nil {

@@ -25,9 +25,10 @@ func sidecar(shp, ext string) string {
 	return ""
 }
 
-// openShapefile checks a Shapefile's sidecars and settles its encoding,
-// CRS and long field names; it returns ogr2ogr's arguments for reading it.
-func openShapefile(ctx context.Context, in Input, src *geojsonio.Source) ([]string, error) {
+// openShapefile checks a Shapefile's sidecars and settles its encoding and
+// long field names; it returns ogr2ogr's arguments for reading it. Its CRS
+// is the one GDAL matches the .prj to (see Open).
+func openShapefile(in Input, src *geojsonio.Source) ([]string, error) {
 	shp := in.Path
 	for _, ext := range []string{".shx", ".dbf"} {
 		if sidecar(shp, ext) == "" {
@@ -39,11 +40,6 @@ func openShapefile(ctx context.Context, in Input, src *geojsonio.Source) ([]stri
 	enc, err := shapefileEncoding(shp, in.Encoding, in.Notes)
 	if err != nil {
 		return nil, err
-	}
-	if src.CRS.EPSG == 0 {
-		if src.CRS, err = shapefileCRS(ctx, shp, in); err != nil {
-			return nil, err
-		}
 	}
 	if names := sidecar(shp, fieldNamesExt); names != "" {
 		if src.Rename, err = readFieldNames(names); err != nil {

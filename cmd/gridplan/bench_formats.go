@@ -50,15 +50,8 @@ func benchFormats(ctx context.Context, db *store.DB, plan domain.Plan, runs int)
 		return nil, err
 	}
 
-	refImport, err := bench.Median(runs, true, func() error {
-		return runTool("ogr2ogr", "-f", "PostgreSQL", pg, shp, "-nln", benchRefTable, "-overwrite",
-			"-t_srs", "EPSG:4326", "-nlt", "MULTIPOLYGON", "-lco", "GEOMETRY_NAME=geom")
-	})
-	if err != nil {
-		return nil, err
-	}
-	// gridplan's import into a fresh plan holding levels 1-3, so that every
-	// parent is known, as a real level-4 import has it.
+	// gridplan's import goes into a fresh plan holding levels 1-3, so that
+	// every parent is known, as a real level-4 import has it.
 	target := plan.Name + "_formats"
 	var upper []domain.Grid
 	err = db.EachGrid(ctx, plan.ID, store.GridFilter{}, func(g domain.Grid) error {
@@ -75,53 +68,56 @@ func benchFormats(ctx context.Context, db *store.DB, plan domain.Plan, runs int)
 	defer db.DeletePlan(context.WithoutCancel(ctx), target)
 	var targetID int64
 	var read, stored []time.Duration
-	ours, err := bench.MedianAfter(runs, func() error {
-		db.DeletePlan(ctx, target)
-		p, err := db.CreatePlan(ctx, domain.Plan{Name: target, SRID: plan.SRID})
-		if err != nil {
-			return err
-		}
-		targetID = p.ID
-		_, err = insert(db, p.ID, upper, domain.WGS84)
-		return err
-	}, func() error {
-		start := time.Now()
-		in := gisformat.Input{Path: shp, LookupCRS: gisformat.LookupCRS(ctx, db)}
-		grids, crs, err := gisformat.Read(ctx, in, nil, func(src geojsonio.Source, r io.Reader) ([]domain.Grid, geojsonio.CRS, error) {
-			return src.Grids(r, geojsonio.DefaultGridFields())
-		})
-		if err != nil {
-			return err
-		}
-		read = append(read, time.Since(start))
-		start = time.Now()
-		_, err = insert(db, targetID, grids, crs.SRID())
-		stored = append(stored, time.Since(start))
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-
 	out := filepath.Join(dir, "out")
-	refExport, err := bench.Median(runs, true, func() error {
+	fresh := func() error {
 		os.RemoveAll(out)
-		os.MkdirAll(out, 0o755)
-		return runTool("ogr2ogr", "-f", "ESRI Shapefile", filepath.Join(out, "level4.shp"), pg, benchRefTable,
-			"-t_srs", "EPSG:4490", "-lco", "ENCODING=UTF-8")
-	})
+		return os.MkdirAll(out, 0o755)
+	}
+	plain, _ := gisformat.NewExport("shp", "grids", 4, "", "")
+	steps := []bench.Step{
+		{Run: func() error {
+			return runTool("ogr2ogr", "-f", "PostgreSQL", pg, shp, "-nln", benchRefTable, "-overwrite",
+				"-t_srs", "EPSG:4326", "-nlt", "MULTIPOLYGON", "-lco", "GEOMETRY_NAME=geom")
+		}},
+		{Setup: func() error {
+			db.DeletePlan(ctx, target)
+			p, err := db.CreatePlan(ctx, domain.Plan{Name: target, SRID: plan.SRID})
+			if err != nil {
+				return err
+			}
+			targetID = p.ID
+			_, err = insert(db, p.ID, upper, domain.WGS84)
+			return err
+		}, Run: func() error {
+			start := time.Now()
+			in := gisformat.Input{Path: shp, LookupCRS: gisformat.LookupCRS(ctx, db)}
+			grids, crs, err := gisformat.Read(ctx, in, nil, func(src geojsonio.Source, r io.Reader) ([]domain.Grid, geojsonio.CRS, error) {
+				return src.Grids(r, geojsonio.DefaultGridFields())
+			})
+			if err != nil {
+				return err
+			}
+			read = append(read, time.Since(start))
+			start = time.Now()
+			_, err = insert(db, targetID, grids, crs.SRID())
+			stored = append(stored, time.Since(start))
+			return err
+		}},
+		{Setup: fresh, Run: func() error {
+			return runTool("ogr2ogr", "-f", "ESRI Shapefile", filepath.Join(out, "level4.shp"), pg, benchRefTable,
+				"-t_srs", "EPSG:4490", "-lco", "ENCODING=UTF-8")
+		}},
+		{Setup: fresh, Run: func() error { return plain.WriteFile(ctx, db, plan, filepath.Join(out, "level4.shp")) }},
+	}
+	if _, err := bench.Interleaved(1, steps...); err != nil { // warm-up: caches, the reference table
+		return nil, err
+	}
+	read, stored = nil, nil
+	t, err := bench.Interleaved(runs, steps...)
 	if err != nil {
 		return nil, err
 	}
-	x, _ = gisformat.NewExport("shp", "grids", 4, "", "")
-	oursExport, err := bench.Median(runs, true, func() error {
-		os.RemoveAll(out)
-		os.MkdirAll(out, 0o755)
-		return x.WriteFile(ctx, db, plan, filepath.Join(out, "level4.shp"))
-	})
-	if err != nil {
-		return nil, err
-	}
+	refImport, ours, refExport, oursExport := t[0], t[1], t[2], t[3]
 	note := fmt.Sprintf("%d features", features)
 	return []bench.Result{
 		{Name: "import level 4 from a GBK Shapefile in EPSG:4547", RefName: "ogr2ogr Shapefile → PostGIS table", Reference: refImport,

@@ -118,7 +118,12 @@ func readBundle(ctx context.Context, path string) (bundleContents, error) {
 // read reads one table: features through geojsonio's mapping, other rows
 // as they are.
 func (c *bundleContents) read(ctx context.Context, path string, t store.BundleTable) error {
-	err := readLayer(ctx, path, t.Name, func(src geojsonio.Source, r io.Reader) error {
+	if t.Restore == store.RestorePlan || t.Restore == store.RestoreRows {
+		rows, err := readRows(ctx, path, t.Name)
+		c.rows[t.Name] = rows
+		return err
+	}
+	return readLayer(ctx, path, t.Name, func(src geojsonio.Source, r io.Reader) error {
 		src.Nested = "properties"
 		var err error
 		switch t.Restore {
@@ -130,16 +135,9 @@ func (c *bundleContents) read(ctx context.Context, path string, t store.BundleTa
 			c.units, _, err = src.Units(r, geojsonio.DefaultUnitFields())
 		case store.RestoreFacilities:
 			c.facilities, _, err = src.Facilities(r, geojsonio.DefaultFacilityFields())
-		default:
-			src.Nested = ""
-			err = src.Rows(r, func(_ int, props map[string]any, g orb.Geometry) error {
-				c.rows[t.Name] = append(c.rows[t.Name], store.BundleRow{Values: props, Geometry: g})
-				return nil
-			})
 		}
 		return err
 	})
-	return err
 }
 
 // readRows reads a table's rows as they are.

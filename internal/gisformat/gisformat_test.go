@@ -190,3 +190,29 @@ func TestInputFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestColumnType(t *testing.T) {
+	tests := []struct {
+		values []any
+		want   string
+	}{
+		{[]any{int64(1), 2, nil}, "Integer"},
+		{[]any{int64(1), int64(12345678901)}, "Integer64"},
+		{[]any{1.5, int64(2)}, "Real"},
+		{[]any{float64(3)}, "Integer"},
+		{[]any{true, false}, "Integer(Boolean)"},
+		{[]any{"东区", int64(7)}, "String(6)"},
+		{[]any{map[string]any{"a": 1}}, `String(7)`},
+		{[]any{strings.Repeat("长", 100)}, "String(254)"},
+		{[]any{nil}, "String(1)"},
+	}
+	for _, tt := range tests {
+		var c column
+		for _, v := range tt.values {
+			c.see(v)
+		}
+		if got := c.csvtType(); got != tt.want {
+			t.Errorf("%v: %s, want %s", tt.values, got, tt.want)
+		}
+	}
+}

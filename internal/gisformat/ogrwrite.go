@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/gridplan/gridplan/internal/domain"
@@ -67,14 +66,7 @@ func stage(each features, dir, name string, names *dbfNames) (staged, error) {
 	defer f.Close()
 	out := geojsonio.NewWriter(f)
 	err = each(func(ft *geojson.Feature) error {
-		switch ft.Geometry.(type) {
-		case orb.Point, orb.MultiPoint:
-			s.points = true
-		case orb.LineString, orb.MultiLineString:
-			s.lines = true
-		case orb.Polygon, orb.MultiPolygon:
-			s.polygons = true
-		}
+		s.note(ft.Geometry)
 		if names != nil {
 			renamed := make(geojson.Properties, len(ft.Properties))
 			for k, v := range ft.Properties {
@@ -94,10 +86,19 @@ func stage(each features, dir, name string, names *dbfNames) (staged, error) {
 	return s, f.Close()
 }
 
-// stageLayer stages one layer of an export.
-func stageLayer(ctx context.Context, db *store.DB, planID int64, l layer, dir string, names *dbfNames) (staged, error) {
-	return stage(func(fn func(*geojson.Feature) error) error { return eachFeature(ctx, db, planID, l, fn) }, dir, l.name, names)
+// stageLayer stages one layer of an export as GeoJSON, or as CSV for the
+// flat outputs (see stageCSV).
+func stageLayer(ctx context.Context, db *store.DB, planID int64, l layer, dir string, names *dbfNames, flat bool) (staged, error) {
+	each := func(fn func(*geojson.Feature) error) error { return eachFeature(ctx, db, planID, l, fn) }
+	if flat {
+		return stageCSV(each, dir, l.name, names)
+	}
+	return stage(each, dir, l.name, names)
 }
+
+// csvInput are ogr2ogr's options for reading a CSV staged layer: the WKT
+// column is the geometry, not an attribute.
+func csvInput() []string { return []string{"-oo", "KEEP_GEOM_COLUMNS=NO"} }
 
 // checkedSRID is the output CRS, refused when PROJ's database (which
 // PostGIS and GDAL share) does not know it.
@@ -159,7 +160,7 @@ func (x Export) build(ctx context.Context, db *store.DB, plan domain.Plan, dir, 
 	out := filepath.Join(dir, base+".gpkg")
 	created := false
 	for _, l := range layers {
-		s, err := stageLayer(ctx, db, plan.ID, l, stageDir, nil)
+		s, err := stageLayer(ctx, db, plan.ID, l, stageDir, nil, false)
 		if err != nil {
 			return nil, err
 		}
@@ -182,7 +183,7 @@ func (x Export) build(ctx context.Context, db *store.DB, plan domain.Plan, dir, 
 // .cpg and, when a field name had to be shortened, the names sidecar.
 func (x Export) buildShapefile(ctx context.Context, db *store.DB, plan domain.Plan, l layer, stageDir, base string, srid int) ([]string, error) {
 	names := newDBFNames(x.Encoding)
-	s, err := stageLayer(ctx, db, plan.ID, l, stageDir, names)
+	s, err := stageLayer(ctx, db, plan.ID, l, stageDir, names, true)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +192,7 @@ func (x Export) buildShapefile(ctx context.Context, db *store.DB, plan domain.Pl
 			"export them with --format gpkg", l.what)
 	}
 	err = x.ogr2ogr(ctx, nil, "ESRI Shapefile", base+".shp", s, filepath.Base(base), srid,
-		"-nlt", s.geometryType(), "-lco", "ENCODING="+x.Encoding)
+		append(csvInput(), "-nlt", s.geometryType(), "-lco", "ENCODING="+x.Encoding)...)
 	if err != nil {
 		return nil, err
 	}
@@ -289,10 +290,10 @@ func (x Export) writeCSV(ctx context.Context, db *store.DB, plan domain.Plan, w 
 	if err != nil {
 		return err
 	}
-	s, err := stageLayer(ctx, db, plan.ID, layers[0], tmp, nil)
+	s, err := stageLayer(ctx, db, plan.ID, layers[0], tmp, nil, true)
 	if err != nil {
 		return err
 	}
-	return x.ogr2ogr(ctx, w, "CSV", "/vsistdout/", s, layers[0].name, srid,
-		"-lco", "GEOMETRY=AS_WKT", "-lco", "WRITE_BOM=YES", "--config", "OGR_WKT_PRECISION", "17")
+	return x.ogr2ogr(ctx, w, "CSV", "/vsistdout/", s, layers[0].name, srid, append(csvInput(),
+		"-lco", "GEOMETRY=AS_WKT", "-lco", "WRITE_BOM=YES", "--config", "OGR_WKT_PRECISION", "17")...)
 }

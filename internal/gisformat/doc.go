@@ -10,8 +10,8 @@
 // to grids, units and facilities by the same code and reports problems in
 // the same one-line style (file, features[N], field). Coordinates keep the
 // file's CRS until the store's insert transforms them with PostGIS; exports
-// are staged as GeoJSON and converted (and transformed, with PROJ) by
-// ogr2ogr. KML is written here with go-geom's encoding/kml, element by
+// are staged (as GeoJSON, or as CSV for the flat formats) and converted,
+// and transformed with PROJ, by ogr2ogr. KML is written here with go-geom's encoding/kml, element by
 // element, so large layers stream.
 //
 // What gridplan settles on its own is said on Input.Notes: the encoding it

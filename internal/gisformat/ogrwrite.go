@@ -19,9 +19,9 @@ import (
 )
 
 // Shapefiles, GeoPackages and CSV are written by GDAL: each layer is staged
-// as GeoJSON (gridplan's own writer, every digit kept) in a temporary
-// directory and converted by ogr2ogr, which also transforms WGS84 to the
-// output CRS with PROJ.
+// in a temporary directory, as GeoJSON (gridplan's own writer, every digit
+// kept) or as CSV for the flat outputs (stagecsv.go), and converted by
+// ogr2ogr, which also transforms WGS84 to the output CRS with PROJ.
 
 // staged is a layer written out for ogr2ogr.
 type staged struct {

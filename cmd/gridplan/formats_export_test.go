@@ -131,5 +131,11 @@ func TestExportGISFormats(t *testing.T) {
 		if strings.Join(rows[0][:4], ",") != "WKT,code,name,level" || !strings.HasPrefix(rows[1][0], "MULTIPOLYGON (((113.") || rows[1][2] != firstName {
 			t.Errorf("csv: %q / %.120q", rows[0], rows[1])
 		}
+		file := filepath.Join(t.TempDir(), "level4.csv")
+		os.WriteFile(file, []byte(r.stdout), 0o644)
+		info := ogrinfo(t, "-ro", "-al", "-so", "-oo", "GEOM_POSSIBLE_NAMES=WKT", file)
+		if !strings.Contains(info, "Feature Count: "+strconv.Itoa(level4)) || !strings.Contains(info, "Extent: (113.") {
+			t.Errorf("ogrinfo csv: %s", info)
+		}
 	})
 }

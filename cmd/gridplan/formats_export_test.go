@@ -68,12 +68,15 @@ func TestExportGISFormats(t *testing.T) {
 	})
 
 	t.Run("geopackage", func(t *testing.T) {
+		if r := gridplan(t, dsn, "audit", "orig", "--checks", "balance"); r.code > 1 {
+			t.Fatalf("audit: %+v", r) // its findings make the findings layer
+		}
 		gpkg := filepath.Join(t.TempDir(), "orig.gpkg")
 		if r := gridplan(t, dsn, "export", "orig", "--format", "gpkg", "-o", gpkg); r.code != 0 {
 			t.Fatalf("export: %+v", r)
 		}
 		layers := ogrinfo(t, "-ro", "-q", gpkg)
-		for _, l := range []string{"level_1", "level_2", "level_3", "level_4", "units", "facilities"} {
+		for _, l := range []string{"level_1", "level_2", "level_3", "level_4", "units", "facilities", "findings"} {
 			if !strings.Contains(layers, ": "+l+" (") {
 				t.Errorf("layers %q lack %s", layers, l)
 			}
@@ -119,6 +122,29 @@ func TestExportGISFormats(t *testing.T) {
 		if !strings.Contains(r.stdout, `<Style id="special-business_district">`) || !strings.Contains(r.stdout, "<styleUrl>#level-4</styleUrl>") ||
 			!strings.Contains(r.stdout, "&lt;th&gt;code&lt;/th&gt;") {
 			t.Errorf("KML lacks styles or the description table: %.800s", r.stdout)
+		}
+	})
+
+	t.Run("bad options", func(t *testing.T) {
+		dir := t.TempDir()
+		for _, c := range []struct {
+			args []string
+			want string
+		}{
+			{[]string{"--format", "shp"}, "give -o FILE.shp or -o DIR"},
+			{[]string{"--format", "kmz"}, "give -o FILE.kmz"},
+			{[]string{"--format", "dxf"}, `format "dxf"`},
+			{[]string{"--format", "gpkg", "--crs", "EPSG:99999", "-o", filepath.Join(dir, "x.gpkg")}, "EPSG:99999 is unknown to PostGIS"},
+			{[]string{"--format", "shp", "-o", filepath.Join(dir, "x.txt")}, "give a .shp file or an existing directory"},
+			{[]string{"--format", "kml", "--encoding", "GBK"}, "a Shapefile's DBF"},
+		} {
+			r := gridplan(t, dsn, append([]string{"export", "orig"}, c.args...)...)
+			if msg := strings.TrimSpace(r.stderr); r.code != exitBadInput || strings.Contains(msg, "\n") || !strings.Contains(msg, c.want) {
+				t.Errorf("export %v: exit %d, %q; want exit 2 with %q", c.args, r.code, msg, c.want)
+			}
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("refused exports left files: %v", entries)
 		}
 	})
 

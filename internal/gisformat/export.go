@@ -225,16 +225,14 @@ func (x Export) writeGeoJSON(ctx context.Context, db *store.DB, plan domain.Plan
 	return out.Close()
 }
 
-// needsFile reports whether a format cannot go to standard output.
-func (x Export) needsFile() bool {
-	return x.Format == Shapefile || x.Format == GeoPackage || x.Format == KMZ
-}
-
-// NeedsFile is the command line's check: these formats need -o.
+// NeedsFile is the command line's check that a format which cannot go to
+// standard output (several files, or binary) has its -o.
 func (x Export) NeedsFile() error {
-	if x.needsFile() {
-		return domain.Errorf(domain.ErrInvalid, "--format %s writes a file: give -o FILE%s", x.Format, map[Format]string{
-			Shapefile: ".shp or -o DIR", GeoPackage: ".gpkg", KMZ: ".kmz"}[x.Format])
+	switch x.Format {
+	case Shapefile:
+		return domain.Errorf(domain.ErrInvalid, "--format shp writes several files: give -o FILE.shp or -o DIR")
+	case GeoPackage, KMZ:
+		return domain.Errorf(domain.ErrInvalid, "--format %s writes a file: give -o FILE.%s", x.Format, x.Format)
 	}
 	return nil
 }

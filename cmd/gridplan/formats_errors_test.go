@@ -29,6 +29,8 @@ func TestImportGISFormatsRefuseBadInput(t *testing.T) {
 	gpkg := filepath.Join(base, "two.gpkg")
 	ogr2ogr(t, "-f", "GPKG", gpkg, streetsFile, "-nln", "a")
 	ogr2ogr(t, "-f", "GPKG", gpkg, streetsFile, "-nln", "b", "-update")
+	custom := filepath.Join(base, "custom.gpkg")
+	ogr2ogr(t, "-f", "GPKG", custom, filepath.Join(base, "streets.shp"), "-a_srs", writeFile(t, "local.prj", customPRJ), "-nln", "s")
 	crsAfter := writeFile(t, "after.geojson", strings.TrimSuffix(strings.TrimSpace(streets), "}")+
 		`,"crs":{"type":"name","properties":{"name":"EPSG:4547"}}}`)
 	crsUnknown := writeFile(t, "unknown.geojson", strings.Replace(streets, `"features"`,
@@ -64,6 +66,8 @@ func TestImportGISFormatsRefuseBadInput(t *testing.T) {
 		{"--layer on a Shapefile", nil, shp("grids", "--layer", "x"), []string{"--layer is for GeoPackages"}},
 		{"GeoPackage of two layers", nil, func(string) []string { return []string{"grids", "erqi", gpkg} }, []string{"two.gpkg has 2 layers (a, b)", "--layer"}},
 		{"unknown layer", nil, func(string) []string { return []string{"grids", "erqi", gpkg, "--layer", "c"} }, []string{`has no layer "c"`}},
+		{"GeoPackage layer in a CRS without an EPSG code", nil, func(string) []string { return []string{"grids", "erqi", custom} },
+			[]string{`custom.gpkg: layer "s" has a CRS with no EPSG code (PROJCRS["local GK"`, "--source-crs EPSG:N"}},
 		{"not a GeoPackage", nil, func(string) []string { return []string{"grids", "erqi", writeFile(t, "x.gpkg", streets)} },
 			[]string{"x.gpkg: not a GeoPackage"}},
 		{"not a GIS file", nil, func(string) []string { return []string{"grids", "erqi", writeFile(t, "notes.txt", "hello")} },

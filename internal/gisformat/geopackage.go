@@ -67,3 +67,25 @@ func geoPackageLayers(ctx context.Context, path string) ([]string, error) {
 	}
 	return layers, nil
 }
+
+// checkLayerCRS refuses a layer whose CRS GDAL could not name by an EPSG
+// code, rather than reading its coordinates as WGS84. A layer without a CRS,
+// or in WGS84 (which GDAL's GeoJSON does not name), is read as WGS84.
+func checkLayerCRS(ctx context.Context, path, layer string) error {
+	out, err := run(ctx, nil, "ogrinfo", "-ro", "-so", path, layer)
+	if err != nil {
+		return domain.Errorf(domain.ErrInvalid, "%s: GDAL cannot read layer %q: %v", path, layer, err)
+	}
+	_, wkt, _ := strings.Cut(string(out), "Layer SRS WKT:\n")
+	wkt, _, _ = strings.Cut(wkt, "Data axis to CRS axis mapping")
+	wkt = strings.TrimSpace(wkt)
+	if wkt == "" || wkt == "(unknown)" || strings.HasSuffix(wkt, `ID["EPSG",4326]]`) || strings.HasSuffix(wkt, `ID["OGC","CRS84"]]`) {
+		return nil
+	}
+	name := wkt
+	if i := strings.IndexAny(name, "\n"); i > 0 {
+		name = name[:i]
+	}
+	return domain.Errorf(domain.ErrInvalid, "%s: layer %q has a CRS with no EPSG code (%s); give it with --source-crs EPSG:N",
+		path, layer, strings.TrimSuffix(name, ","))
+}

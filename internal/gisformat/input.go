@@ -139,11 +139,15 @@ func Open(ctx context.Context, in Input) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	if format == Shapefile && src.CRS.EPSG == 0 && !r.namesCRS() {
-		// GDAL names the EPSG code it matched the .prj to in a crs member,
-		// which geojsonio looks up; without one, say why (or that there
-		// is no .prj).
-		if src.CRS, err = shapefileCRS(ctx, in.Path, in); err != nil {
+	if src.CRS.EPSG == 0 && !r.namesCRS() {
+		// GDAL names the EPSG code of the layer's CRS in a crs member,
+		// which geojsonio looks up; without one, find out why.
+		if format == Shapefile {
+			src.CRS, err = shapefileCRS(ctx, in.Path, in)
+		} else {
+			err = checkLayerCRS(ctx, in.Path, args[1])
+		}
+		if err != nil {
 			r.Close()
 			return nil, err
 		}

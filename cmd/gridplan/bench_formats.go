@@ -66,7 +66,7 @@ func benchFormats(ctx context.Context, db *store.DB, plan domain.Plan, runs int)
 	}
 	insert := insertGrids(ctx)
 	defer db.DeletePlan(context.WithoutCancel(ctx), target)
-	var targetID int64
+	var targetPlan domain.Plan
 	var read, stored []time.Duration
 	out := filepath.Join(dir, "out")
 	fresh := func() error {
@@ -85,8 +85,8 @@ func benchFormats(ctx context.Context, db *store.DB, plan domain.Plan, runs int)
 			if err != nil {
 				return err
 			}
-			targetID = p.ID
-			_, err = insert(db, p.ID, upper, domain.WGS84)
+			targetPlan = p
+			_, err = insert(db, p, upper, domain.WGS84)
 			return err
 		}, Run: func() error {
 			start := time.Now()
@@ -99,7 +99,7 @@ func benchFormats(ctx context.Context, db *store.DB, plan domain.Plan, runs int)
 			}
 			read = append(read, time.Since(start))
 			start = time.Now()
-			_, err = insert(db, targetID, grids, crs.SRID())
+			_, err = insert(db, targetPlan, grids, crs.SRID())
 			stored = append(stored, time.Since(start))
 			return err
 		}},

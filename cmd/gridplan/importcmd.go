@@ -118,20 +118,20 @@ func runImportFacilities(ctx context.Context, e *env, args []string) error {
 // The one place each kind of feature an import reads is written, whatever
 // the file format: imports and bundle restores both call these.
 func insertGrids(ctx context.Context) gisformat.Insert[domain.Grid] {
-	return func(db *store.DB, planID int64, grids []domain.Grid, srid int) ([]store.Warning, error) {
-		return db.InsertGrids(ctx, planID, grids, srid)
+	return func(db *store.DB, plan domain.Plan, grids []domain.Grid, srid int) ([]store.Warning, error) {
+		return db.InsertGrids(ctx, plan.ID, grids, srid)
 	}
 }
 
 func insertUnits(ctx context.Context) gisformat.Insert[domain.Unit] {
-	return func(db *store.DB, planID int64, units []domain.Unit, srid int) ([]store.Warning, error) {
-		return db.InsertUnits(ctx, planID, units, srid)
+	return func(db *store.DB, plan domain.Plan, units []domain.Unit, srid int) ([]store.Warning, error) {
+		return db.InsertUnits(ctx, plan.ID, units, srid)
 	}
 }
 
 func insertFacilities(ctx context.Context) gisformat.Insert[domain.Facility] {
-	return func(db *store.DB, planID int64, fs []domain.Facility, srid int) ([]store.Warning, error) {
-		return nil, db.InsertFacilities(ctx, planID, fs, srid)
+	return func(db *store.DB, plan domain.Plan, fs []domain.Facility, srid int) ([]store.Warning, error) {
+		return nil, db.InsertFacilities(ctx, plan.ID, fs, srid)
 	}
 }
 
@@ -170,7 +170,7 @@ func importFile[T any](ctx context.Context, e *env, cfg Config, planName string,
 		if e.stderrIsTTY && len(items) > 10000 {
 			fmt.Fprintf(e.stderr, "writing %d features to plan %q...\n", len(items), plan.Name)
 		}
-		warnings, err := insert(db, plan.ID, items, crs.SRID())
+		warnings, err := insert(db, plan, items, crs.SRID())
 		var fe *store.FeatureError
 		if errors.As(err, &fe) {
 			name := fieldName[fe.Field]

@@ -14,9 +14,9 @@ import (
 	"github.com/gridplan/gridplan/internal/store"
 )
 
-// Insert writes features an import read, in the CRS srid, in one
-// transaction: the command line's one write call per kind of feature.
-type Insert[T any] func(db *store.DB, planID int64, items []T, srid int) ([]store.Warning, error)
+// Insert writes features an import read into a plan, in the CRS srid, in
+// one transaction: the command line's one write call per kind of feature.
+type Insert[T any] func(db *store.DB, plan domain.Plan, items []T, srid int) ([]store.Warning, error)
 
 // Sink is where a restored bundle's features go: the same calls every
 // import of grids, units and facilities ends in.
@@ -73,13 +73,13 @@ func RestoreBundle(ctx context.Context, db *store.DB, path, name string, sink Si
 		return plan, err
 	}
 	// Bundles hold WGS84, which the inserts store as it is.
-	if _, err = sink.Grids(db, plan.ID, c.grids, domain.WGS84); err != nil {
+	if _, err = sink.Grids(db, plan, c.grids, domain.WGS84); err != nil {
 		return plan, err
 	}
-	if _, err = sink.Units(db, plan.ID, c.units, domain.WGS84); err != nil {
+	if _, err = sink.Units(db, plan, c.units, domain.WGS84); err != nil {
 		return plan, err
 	}
-	if _, err = sink.Facilities(db, plan.ID, c.facilities, domain.WGS84); err != nil {
+	if _, err = sink.Facilities(db, plan, c.facilities, domain.WGS84); err != nil {
 		return plan, err
 	}
 	return db.Plan(ctx, name)

@@ -6,10 +6,9 @@ require (
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/jackc/tern/v2 v2.3.4
 	github.com/paulmach/orb v0.14.0
+	github.com/twpayne/go-geom v1.7.0
 	github.com/twpayne/go-kml/v3 v3.6.0
 )
-
-require github.com/twpayne/go-geom v1.7.0
 
 require (
 	dario.cat/mergo v1.0.1 // indirect

@@ -41,7 +41,7 @@ func WriteBundle(ctx context.Context, db *store.DB, planName, path string) error
 			return db.EachBundleRow(ctx, plan.ID, t, func(r store.BundleRow) error {
 				return fn(&geojson.Feature{Type: "Feature", Geometry: r.Geometry, Properties: r.Values})
 			})
-		}, tmp, t.Name, nil)
+		}, tmp, t.Name)
 		if err != nil {
 			return err
 		}
@@ -61,7 +61,7 @@ func WriteBundle(ctx context.Context, db *store.DB, planName, path string) error
 	meta, err := stage(func(fn func(*geojson.Feature) error) error {
 		return fn(&geojson.Feature{Type: "Feature", Properties: geojson.Properties{
 			"format": bundleFormat, "version": bundleVersion, "plan": plan.Name, "tables": strings.Join(tables, ",")}})
-	}, tmp, bundleMeta, nil)
+	}, tmp, bundleMeta)
 	if err != nil {
 		return err
 	}

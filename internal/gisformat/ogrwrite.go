@@ -55,9 +55,8 @@ func btoi(b bool) int {
 // features is a stream of features to stage.
 type features func(fn func(*geojson.Feature) error) error
 
-// stage writes features as GeoJSON to dir/name.geojson, renaming their
-// properties with names when not nil (a Shapefile's 10-byte field names).
-func stage(each features, dir, name string, names *dbfNames) (staged, error) {
+// stage writes features as GeoJSON to dir/name.geojson.
+func stage(each features, dir, name string) (staged, error) {
 	s := staged{path: filepath.Join(dir, name+".geojson")}
 	f, err := os.Create(s.path)
 	if err != nil {
@@ -67,13 +66,6 @@ func stage(each features, dir, name string, names *dbfNames) (staged, error) {
 	out := geojsonio.NewWriter(f)
 	err = each(func(ft *geojson.Feature) error {
 		s.note(ft.Geometry)
-		if names != nil {
-			renamed := make(geojson.Properties, len(ft.Properties))
-			for k, v := range ft.Properties {
-				renamed[names.name(k)] = v
-			}
-			ft.Properties = renamed
-		}
 		s.count++
 		return out.Write(ft)
 	})
@@ -86,14 +78,9 @@ func stage(each features, dir, name string, names *dbfNames) (staged, error) {
 	return s, f.Close()
 }
 
-// stageLayer stages one layer of an export as GeoJSON, or as CSV for the
-// flat outputs (see stageCSV).
-func stageLayer(ctx context.Context, db *store.DB, planID int64, l layer, dir string, names *dbfNames, flat bool) (staged, error) {
-	each := func(fn func(*geojson.Feature) error) error { return eachFeature(ctx, db, planID, l, fn) }
-	if flat {
-		return stageCSV(each, dir, l.name, names)
-	}
-	return stage(each, dir, l.name, names)
+// layerFeatures streams one layer of an export for staging.
+func layerFeatures(ctx context.Context, db *store.DB, planID int64, l layer) features {
+	return func(fn func(*geojson.Feature) error) error { return eachFeature(ctx, db, planID, l, fn) }
 }
 
 // csvInput are ogr2ogr's options for reading a CSV staged layer: the WKT
@@ -160,7 +147,7 @@ func (x Export) build(ctx context.Context, db *store.DB, plan domain.Plan, dir, 
 	out := filepath.Join(dir, base+".gpkg")
 	created := false
 	for _, l := range layers {
-		s, err := stageLayer(ctx, db, plan.ID, l, stageDir, nil, false)
+		s, err := stage(layerFeatures(ctx, db, plan.ID, l), stageDir, l.name)
 		if err != nil {
 			return nil, err
 		}
@@ -183,7 +170,7 @@ func (x Export) build(ctx context.Context, db *store.DB, plan domain.Plan, dir, 
 // .cpg and, when a field name had to be shortened, the names sidecar.
 func (x Export) buildShapefile(ctx context.Context, db *store.DB, plan domain.Plan, l layer, stageDir, base string, srid int) ([]string, error) {
 	names := newDBFNames(x.Encoding)
-	s, err := stageLayer(ctx, db, plan.ID, l, stageDir, names, true)
+	s, err := stageCSV(layerFeatures(ctx, db, plan.ID, l), stageDir, l.name, names)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +277,7 @@ func (x Export) writeCSV(ctx context.Context, db *store.DB, plan domain.Plan, w 
 	if err != nil {
 		return err
 	}
-	s, err := stageLayer(ctx, db, plan.ID, layers[0], tmp, nil, true)
+	s, err := stageCSV(layerFeatures(ctx, db, plan.ID, layers[0]), tmp, layers[0].name, nil)
 	if err != nil {
 		return err
 	}

@@ -114,20 +114,26 @@ func setDBFCodePage(t *testing.T, dbf string, ldid byte) {
 }
 
 // A GeoJSON file whose crs member says EPSG:3857 is read in Web Mercator
-// metres, not ignored: it imports as the same streets as their WGS84 file.
+// metres, not ignored, and a GeoJSON text sequence is read feature by
+// feature: both import as the same streets as their WGS84 file.
 func TestImportGeoJSONCRSMember(t *testing.T) {
 	dsn := srv.NewDSN(t)
 	wgs84 := writeFile(t, "streets.geojson", streets)
 	mercator := filepath.Join(t.TempDir(), "streets-3857.geojson")
 	ogr2ogr(t, "-f", "GeoJSON", mercator, wgs84, "-s_srs", "EPSG:4326", "-t_srs", "EPSG:3857")
-	for plan, file := range map[string]string{"direct": wgs84, "mercator": mercator} {
+	// And as an RFC 8142 text sequence, one record-separated Feature a line.
+	sequence := filepath.Join(t.TempDir(), "streets.geojsonl")
+	ogr2ogr(t, "-f", "GeoJSONSeq", sequence, wgs84, "-lco", "RS=YES")
+	for plan, file := range map[string]string{"direct": wgs84, "mercator": mercator, "sequence": sequence} {
 		gridplan(t, dsn, "plan", "create", plan)
 		if r := gridplan(t, dsn, "import", "grids", plan, file); r.code != 0 {
 			t.Fatalf("import %s: %+v", file, r)
 		}
 	}
-	if diff := samePlanFeatures(t, dsn, "direct", "mercator", 1e-7); diff != "" {
-		t.Errorf("EPSG:3857 GeoJSON imported differently: %s", diff)
+	for _, plan := range []string{"mercator", "sequence"} {
+		if diff := samePlanFeatures(t, dsn, "direct", plan, 1e-7); diff != "" {
+			t.Errorf("%s imported differently: %s", plan, diff)
+		}
 	}
 	var x float64
 	queryRow(t, dsn, `SELECT ST_XMin(geom) FROM grid WHERE code = 'S1' AND plan_id = (SELECT id FROM plan WHERE name = 'mercator')`, nil, &x)

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs what gridplan needs beyond Go and PostgreSQL 15 on Debian 12.
-#   scripts/install-deps.sh run   - PostGIS, for serving the demo
-#   scripts/install-deps.sh test  - also pgRouting, GDAL, Chromium and Node for the tests
+#   scripts/install-deps.sh run   - PostGIS, and GDAL's tools for Shapefile/GeoPackage/CSV import and export
+#   scripts/install-deps.sh test  - also pgRouting, Chromium and Node for the tests
 # Packages already present are left alone, so repeated runs are quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # zlib1g-dev: the OSM PBF reader compiles zlib bindings when cgo is on.
-packages=(postgresql-15-postgis-3 zlib1g-dev)
+# gdal-bin: ogr2ogr, ogrinfo and gdalsrsinfo read and write Shapefiles,
+# GeoPackages and CSV for import and export.
+packages=(postgresql-15-postgis-3 zlib1g-dev gdal-bin)
 if [ "${1:-run}" = test ]; then
-  packages+=(postgresql-15-pgrouting gdal-bin chromium)
+  packages+=(postgresql-15-pgrouting chromium)
   # A working node and npm from elsewhere (nvm, NodeSource) will do.
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi

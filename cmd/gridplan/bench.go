@@ -26,6 +26,7 @@ func benchmarks() map[string]benchmark {
 		"circles":  circles.Bench,
 		"coverage": coverage.Benchmark,
 		"features": benchFeatures,
+		"formats":  benchFormats,
 	}
 }
 

@@ -4,52 +4,49 @@ import (
 	"bufio"
 	"context"
 
-	"github.com/gridplan/gridplan/internal/domain"
-	"github.com/gridplan/gridplan/internal/geojsonio"
+	"github.com/gridplan/gridplan/internal/gisformat"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
 func runExport(ctx context.Context, e *env, args []string) error {
 	var cfg Config
 	fs := newFlags(e, "export", &cfg)
+	format := fs.String("format", "geojson", "geojson, shp, gpkg, kml, kmz or csv")
 	level := fs.Int("level", 0, "only grids of this level")
-	what := fs.String("what", "grids", "grids, units, facilities or findings (the latest audit's)")
+	what := fs.String("what", "", "grids, units, facilities or findings (the latest audit's); default grids, or every layer for gpkg")
+	crs := fs.String("crs", "", "CRS of shp, gpkg and csv output: EPSG:N, or plan for the plan's metric CRS (default EPSG:4490, CGCS2000)")
+	encoding := fs.String("encoding", "", "Shapefile DBF encoding: UTF-8 (default) or GBK for old ArcGIS")
+	out := fs.String("o", "", "output file (a .shp or a directory for shp); geojson, kml and csv go to stdout without it")
+	bundle := fs.String("bundle", "", "write the whole plan (every table) as a GeoPackage bundle for import bundle")
 	pos, err := parseArgs(fs, args, "NAME")
 	if err != nil {
 		return err
 	}
-	if *level < 0 {
-		return usageError{"--level must be a positive level number"}
+	if *bundle != "" {
+		return withStore(ctx, e, cfg, func(db *store.DB) error {
+			return gisformat.WriteBundle(ctx, db, pos[0], *bundle)
+		})
 	}
-	switch *what {
-	case "grids", "units", "facilities", "findings":
-	default:
-		return usageError{"--what must be grids, units, facilities or findings"}
+	x, err := gisformat.NewExport(*format, *what, *level, *crs, *encoding)
+	if err != nil {
+		return err
+	}
+	x.Notes = e.stderr
+	if *out == "" {
+		if err := x.NeedsFile(); err != nil {
+			return err
+		}
 	}
 	return withStore(ctx, e, cfg, func(db *store.DB) error {
 		plan, err := db.Plan(ctx, pos[0])
 		if err != nil {
 			return err
 		}
+		if *out != "" {
+			return x.WriteFile(ctx, db, plan, *out)
+		}
 		buf := bufio.NewWriterSize(e.stdout, 256<<10)
-		out := geojsonio.NewWriter(buf)
-		switch *what {
-		case "grids":
-			err = db.EachGrid(ctx, plan.ID, store.GridFilter{Level: *level}, func(g domain.Grid) error {
-				return out.Write(geojsonio.GridFeature(g))
-			})
-		case "units":
-			err = db.EachUnit(ctx, plan.ID, func(u domain.Unit) error { return out.Write(geojsonio.UnitFeature(u)) })
-		case "facilities":
-			err = db.EachFacility(ctx, plan.ID, func(f domain.Facility) error { return out.Write(geojsonio.FacilityFeature(f)) })
-		case "findings":
-			// The latest audit's findings, every check that has run.
-			err = db.EachFinding(ctx, plan.ID, func(f domain.Finding) error { return out.Write(geojsonio.FindingFeature(f)) })
-		}
-		if err != nil {
-			return err
-		}
-		if err := out.Close(); err != nil {
+		if err := x.Write(ctx, db, plan, buf); err != nil {
 			return err
 		}
 		return buf.Flush()

@@ -1,19 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/gridplan/gridplan/internal/domain"
-	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/geojsonio"
+	"github.com/gridplan/gridplan/internal/gisformat"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -22,7 +21,7 @@ const progressThreshold = 1 << 20
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return usageError{"import needs what to import: grids, units, facilities or osm"}
+		return usageError{"import needs what to import: grids, units, facilities, osm or bundle"}
 	}
 	switch args[0] {
 	case "grids":
@@ -33,8 +32,10 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return runImportFacilities(ctx, e, args[1:])
 	case "osm":
 		return runImportOSM(ctx, e, args[1:])
+	case "bundle":
+		return runImportBundle(ctx, e, args[1:])
 	}
-	return usageError{fmt.Sprintf("unknown import %q: want grids, units, facilities or osm", args[0])}
+	return usageError{fmt.Sprintf("unknown import %q: want grids, units, facilities, osm or bundle", args[0])}
 }
 
 func runImportGrids(ctx context.Context, e *env, args []string) error {
@@ -49,19 +50,16 @@ func runImportGrids(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&f.Category, "category-field", f.Category, "property holding a special grid's category")
 	fs.StringVar(&f.Mode, "mode-field", f.Mode, "property holding overlay|carve_out")
 	fs.IntVar(&f.FixedLevel, "level", 0, "assign every feature to this level when the file has no level property")
+	in := inputFlags(fs)
 	pos, err := parseArgs(fs, args, "NAME", "FILE")
 	if err != nil {
 		return err
 	}
 	fieldName := map[string]string{"code": f.Code, "name": f.Name, "level": f.Level, "parent": f.Parent,
 		"kind": f.Kind, "category": f.Category, "mode": f.Mode, "geometry": "geometry"}
-	return importFile(ctx, e, cfg, pos[0], pos[1], fieldName,
-		func(r io.Reader) ([]domain.Grid, error) { return geojsonio.ReadGrids(r, pos[1], f) },
-		func(ed *editing.Service, plan domain.Plan, grids []domain.Grid) ([]store.Warning, error) {
-			warnings, _, err := ed.ImportGrids(ctx, plan, grids, domain.WGS84, "imported from "+filepath.Base(pos[1]))
-			return warnings, err
-		},
-		func(grids []domain.Grid) string { return describeGrids(grids) })
+	return importFile(ctx, e, cfg, pos[0], in.with(pos[1]), fieldName,
+		func(src geojsonio.Source, r io.Reader) ([]domain.Grid, geojsonio.CRS, error) { return src.Grids(r, f) },
+		insertGrids(ctx), describeGrids)
 }
 
 func runImportUnits(ctx context.Context, e *env, args []string) error {
@@ -71,16 +69,15 @@ func runImportUnits(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&f.Persons, "persons-field", f.Persons, "property holding the number of residents")
 	fs.StringVar(&f.Households, "households-field", f.Households, "property holding the number of households")
 	fs.StringVar(&f.Name, "name-field", f.Name, "property holding the unit name")
+	in := inputFlags(fs)
 	pos, err := parseArgs(fs, args, "NAME", "FILE")
 	if err != nil {
 		return err
 	}
 	fieldName := map[string]string{"persons": f.Persons, "households": f.Households, "name": f.Name, "geometry": "geometry"}
-	return importFile(ctx, e, cfg, pos[0], pos[1], fieldName,
-		func(r io.Reader) ([]domain.Unit, error) { return geojsonio.ReadUnits(r, pos[1], f) },
-		func(ed *editing.Service, plan domain.Plan, units []domain.Unit) ([]store.Warning, error) {
-			return ed.ImportUnits(ctx, plan, units, domain.WGS84)
-		},
+	return importFile(ctx, e, cfg, pos[0], in.with(pos[1]), fieldName,
+		func(src geojsonio.Source, r io.Reader) ([]domain.Unit, geojsonio.CRS, error) { return src.Units(r, f) },
+		insertUnits(ctx),
 		func(units []domain.Unit) string {
 			persons, households := 0, 0
 			for _, u := range units {
@@ -98,16 +95,17 @@ func runImportFacilities(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&f.Type, "type-field", f.Type, "property holding the facility type")
 	fs.StringVar(&f.FixedType, "type", "", "give every feature this facility type")
 	fs.StringVar(&f.Name, "name-field", f.Name, "property holding the facility name")
+	in := inputFlags(fs)
 	pos, err := parseArgs(fs, args, "NAME", "FILE")
 	if err != nil {
 		return err
 	}
 	fieldName := map[string]string{"type": f.Type, "name": f.Name, "geometry": "geometry"}
-	return importFile(ctx, e, cfg, pos[0], pos[1], fieldName,
-		func(r io.Reader) ([]domain.Facility, error) { return geojsonio.ReadFacilities(r, pos[1], f) },
-		func(ed *editing.Service, plan domain.Plan, fs []domain.Facility) ([]store.Warning, error) {
-			return nil, ed.ImportFacilities(ctx, plan, fs, domain.WGS84)
+	return importFile(ctx, e, cfg, pos[0], in.with(pos[1]), fieldName,
+		func(src geojsonio.Source, r io.Reader) ([]domain.Facility, geojsonio.CRS, error) {
+			return src.Facilities(r, f)
 		},
+		insertFacilities(ctx),
 		func(fs []domain.Facility) string {
 			types := map[string]int{}
 			for _, f := range fs {
@@ -117,31 +115,65 @@ func runImportFacilities(ctx context.Context, e *env, args []string) error {
 		})
 }
 
-// importFile is the shared shape of every import: check the plan, read and
-// validate the whole file, then write it in one transaction. Nothing is
-// written unless everything is valid.
-func importFile[T any](ctx context.Context, e *env, cfg Config, planName, path string, fieldName map[string]string,
-	read func(io.Reader) ([]T, error),
-	insert func(*editing.Service, domain.Plan, []T) ([]store.Warning, error),
-	describe func([]T) string) error {
-	file, err := os.Open(path)
-	if err != nil {
-		return domain.Errorf(domain.ErrInvalid, "%s: %v", path, errors.Unwrap(err))
+// The one place each kind of feature an import reads is written, whatever
+// the file format: imports and bundle restores both call these.
+// The imports write through the editing layer, the one write path: grids
+// as a revision of the plan, by the command line's actor.
+func insertGrids(ctx context.Context) gisformat.Insert[domain.Grid] {
+	return func(db *store.DB, plan domain.Plan, grids []domain.Grid, srid int) ([]store.Warning, error) {
+		warnings, _, err := newEditing(db, nil, nil).ImportGrids(ctx, plan, grids, srid, "imported grids")
+		return warnings, err
 	}
-	defer file.Close()
+}
+
+func insertUnits(ctx context.Context) gisformat.Insert[domain.Unit] {
+	return func(db *store.DB, plan domain.Plan, units []domain.Unit, srid int) ([]store.Warning, error) {
+		return newEditing(db, nil, nil).ImportUnits(ctx, plan, units, srid)
+	}
+}
+
+func insertFacilities(ctx context.Context) gisformat.Insert[domain.Facility] {
+	return func(db *store.DB, plan domain.Plan, fs []domain.Facility, srid int) ([]store.Warning, error) {
+		return nil, newEditing(db, nil, nil).ImportFacilities(ctx, plan, fs, srid)
+	}
+}
+
+// importFile is the shared shape of every import: check the plan, read and
+// validate the whole file (any format, in any CRS PostGIS knows), then
+// write it in one transaction. Nothing is written unless everything is
+// valid.
+func importFile[T any](ctx context.Context, e *env, cfg Config, planName string, spec inputSpec, fieldName map[string]string,
+	read func(geojsonio.Source, io.Reader) ([]T, geojsonio.CRS, error),
+	insert gisformat.Insert[T],
+	describe func([]T) string) error {
+	in, path := spec.Input, spec.Path
+	if spec.sourceCRS != "" {
+		srid, err := parseCRS(spec.sourceCRS)
+		if err != nil {
+			return domain.Errorf(domain.ErrInvalid, "--source-crs %q: want an EPSG code such as EPSG:4547", spec.sourceCRS)
+		}
+		in.SourceCRS = srid
+	}
+	// What gridplan settled on its own (a detected encoding) is said when
+	// the import succeeds; a refused one says only what to fix, in one line.
+	var notes bytes.Buffer
+	in.Notes = &notes
 	return withStore(ctx, e, cfg, func(db *store.DB) error {
 		plan, err := db.Plan(ctx, planName)
 		if err != nil {
 			return err
 		}
-		items, err := read(progressReader(e, file, "reading "+path))
+		in.LookupCRS = gisformat.LookupCRS(ctx, db)
+		items, crs, err := gisformat.Read(ctx, in, func(r io.Reader, size int64, exact bool) io.Reader {
+			return progressReader(e, r, size, exact, "reading "+path)
+		}, read)
 		if err != nil {
 			return err
 		}
 		if e.stderrIsTTY && len(items) > 10000 {
 			fmt.Fprintf(e.stderr, "writing %d features to plan %q...\n", len(items), plan.Name)
 		}
-		warnings, err := insert(newEditing(db, nil, nil), plan, items)
+		warnings, err := insert(db, plan, items, crs.SRID())
 		var fe *store.FeatureError
 		if errors.As(err, &fe) {
 			name := fieldName[fe.Field]
@@ -153,6 +185,7 @@ func importFile[T any](ctx context.Context, e *env, cfg Config, planName, path s
 		if err != nil {
 			return err
 		}
+		notes.WriteTo(e.stderr)
 		for _, w := range warnings {
 			fmt.Fprintf(e.stderr, "warning: %s\n", geojsonio.FeatureMessage(path, w.Index, "geometry",
 				"invalid ("+w.Problem+"); stored as it is, the coverage audit reports it"))
@@ -163,14 +196,18 @@ func importFile[T any](ctx context.Context, e *env, cfg Config, planName, path s
 }
 
 // progressReader shows a byte progress bar on a terminal for large files.
-func progressReader(e *env, f *os.File, label string) io.Reader {
-	fi, err := f.Stat()
-	if err != nil || !e.stderrIsTTY || fi.Size() < progressThreshold {
-		return f
+// A file GDAL converts streams more bytes than it holds (exact is false),
+// so its bar counts bytes without an end.
+func progressReader(e *env, r io.Reader, size int64, exact bool, label string) io.Reader {
+	if !e.stderrIsTTY || size < progressThreshold {
+		return r
 	}
-	bar := progressbar.DefaultBytes(fi.Size(), label)
-	r := progressbar.NewReader(f, bar)
-	return &r
+	if !exact {
+		size = -1
+	}
+	bar := progressbar.DefaultBytes(size, label)
+	pr := progressbar.NewReader(r, bar)
+	return &pr
 }
 
 func describeGrids(grids []domain.Grid) string {

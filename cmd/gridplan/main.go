@@ -41,13 +41,15 @@ func commands() []command {
 		{"serve", "serve [--addr 127.0.0.1:8080] [--demo]", "serve the HTTP API and the web map", runServe},
 		{"demo", "demo [--plan demo] [--seed 1] [--scale 1] [--replace]", "load the synthetic Erqi-like demo district", runDemo},
 		{"plan", "plan create NAME [--crs EPSG:4547] [--boundary FILE.geojson] [--title T] | plan list | plan delete NAME | plan level NAME N [--min-persons N --max-persons N --min-households N --max-households N --target-persons N --name S] | plan balance NAME [--polygon-units area_share|interior_point]", "manage plans, their levels' bands and balance settings", runPlan},
-		{"import", "import grids|units|facilities NAME FILE.geojson [field flags] | import osm NAME FILE.osm.pbf [--facilities]", "import GeoJSON or an OSM extract into a plan", runImport},
+		{"import", "import grids|units|facilities NAME FILE.shp|.gpkg|.geojson|.geojsonl [field flags] [--layer L] [--encoding GBK|GB18030|UTF-8] [--source-crs EPSG:N] | import osm NAME FILE.osm.pbf [--facilities] | import bundle NEWNAME FILE.gpkg",
+			"import a Shapefile, GeoPackage, GeoJSON, an OSM extract or a plan bundle", runImport},
 		{"rule", "rule add NAME --facility-type T --minutes M [--speed-m-per-min 80] [--target-pct 85] | rule list NAME | rule remove NAME --facility-type T --minutes M", "manage a plan's service-circle rules", runRule},
 		{"audit", "audit NAME [--checks coverage,balance,circles] [--format json|text]", "audit a plan; exit 1 when errors are found", runAudit},
 		{"coverage-settings", "coverage-settings NAME [--sliver-area-m2 X] [--sliver-width-m X] [--noise-m X] [--mask FILE.geojson | --clear-mask]",
 			"show or set the coverage audit's tolerances and allowed-gap mask", runCoverageSettings},
 		{"bench", "bench WHAT [--scale 1] [--runs 5]", "measure gridplan against its reference on the demo district", runBench},
-		{"export", "export NAME [--level N] [--what grids|units|facilities|findings] > out.geojson", "export a plan as GeoJSON", runExport},
+		{"export", "export NAME [--format geojson|shp|gpkg|kml|kmz|csv] [--level N] [--what grids|units|facilities|findings] [--crs EPSG:N|plan] [--encoding UTF-8|GBK] [-o FILE|DIR] | export NAME --bundle FILE.gpkg",
+			"export a plan as GeoJSON, Shapefile, GeoPackage, KML/KMZ or CSV, or whole as a bundle", runExport},
 	}
 }
 

@@ -62,6 +62,40 @@ func MedianAfter(n int, setup, fn func() error) (time.Duration, error) {
 	return times[len(times)/2], nil
 }
 
+// Step is one timed step of Interleaved, with its untimed setup (nil for
+// none).
+type Step struct {
+	Setup, Run func() error
+}
+
+// Interleaved runs the steps in turn, n rounds, and returns each step's
+// median duration. Taking turns exposes gridplan and its reference to the
+// same load, which matters on a machine shared with other work.
+func Interleaved(n int, steps ...Step) ([]time.Duration, error) {
+	n = max(n, 1)
+	times := make([][]time.Duration, len(steps))
+	for range n {
+		for i, s := range steps {
+			if s.Setup != nil {
+				if err := s.Setup(); err != nil {
+					return nil, err
+				}
+			}
+			start := time.Now()
+			if err := s.Run(); err != nil {
+				return nil, err
+			}
+			times[i] = append(times[i], time.Since(start))
+		}
+	}
+	medians := make([]time.Duration, len(steps))
+	for i, t := range times {
+		slices.Sort(t)
+		medians[i] = t[len(t)/2]
+	}
+	return medians, nil
+}
+
 // WriteTable prints results as an aligned table.
 func WriteTable(w io.Writer, results []Result) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)

@@ -48,3 +48,18 @@ func TestMedianAfter(t *testing.T) {
 		t.Fatalf("median %v after %d setups and %d calls, %v: setup time must not count", d, setups, calls, err)
 	}
 }
+
+func TestInterleaved(t *testing.T) {
+	var order []string
+	step := func(name string, d time.Duration) bench.Step {
+		return bench.Step{Setup: func() error { order = append(order, "setup "+name); return nil },
+			Run: func() error { order = append(order, name); time.Sleep(d); return nil }}
+	}
+	got, err := bench.Interleaved(2, step("a", time.Millisecond), step("b", 3*time.Millisecond))
+	if err != nil || len(got) != 2 || got[0] >= got[1] {
+		t.Fatalf("medians %v, %v", got, err)
+	}
+	if strings.Join(order, ",") != "setup a,a,setup b,b,setup a,a,setup b,b" {
+		t.Errorf("order %v", order)
+	}
+}

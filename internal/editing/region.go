@@ -180,8 +180,7 @@ func onSegment(a, b, q orb.Point) bool {
 	if l2 == 0 {
 		return false
 	}
-	t := max(0, min(1, (dx*(q[0]-a[0])+dy*(q[1]-a[1]))/l2))
-	return math.Hypot(q[0]-(a[0]+t*dx), q[1]-(a[1]+t*dy)) <= 2*weldM
+	return segmentDist(a, b, q) <= 2*weldM
 }
 
 // inSegment reports whether q lies on segment a-b between its ends (to

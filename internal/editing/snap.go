@@ -1,33 +1,43 @@
 package editing
 
 import (
+	"cmp"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 
+	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/domain"
 )
 
-// snapper moves the vertices a planner drew onto the vertices of the
-// grids nearby when they are within the plan's noise (2 cm by default): a
-// vertex dragged onto a neighbour's corner is that corner, bit for bit, so
-// the shared boundary stays vertex-identical instead of leaving a
-// hairline. (A vertex near an edge is left where it is: PostGIS nodes the
-// edge where the line crosses it, which a projected point would only
-// approximate.)
+// snapper fits what a planner drew to the grids nearby, within the plan's
+// noise (2 cm by default): a vertex dragged onto a neighbour's corner
+// becomes that corner, bit for bit, and an edge drawn along a neighbour's
+// boundary takes in the neighbour's vertices on the way, so the shared
+// boundary stays vertex-identical instead of leaving a hairline. The second
+// matters because the map draws straight lines in longitude and latitude
+// while grids are straight in the plan's CRS: an edge drawn over three of
+// a neighbour's vertices passes millimetres off the middle one. (A drawn
+// vertex near an edge but not a vertex is left where it is: PostGIS nodes
+// the edge where the line crosses it.)
 type snapper struct {
 	tolM  float64
 	cells map[[2]int64][]orb.Point
+	pts   []orb.Point
+	idx   *geo.PointBuckets
 }
 
 func newSnapper(tolM float64, refs ...orb.MultiPolygon) *snapper {
 	s := &snapper{tolM: tolM, cells: map[[2]int64][]orb.Point{}}
+	defer func() { s.idx = geo.NewPointBuckets(s.pts, 4) }()
 	for _, mp := range refs {
 		for _, p := range mp {
 			for _, r := range p {
 				for _, q := range r {
 					c := s.cell(q)
 					s.cells[c] = append(s.cells[c], q)
+					s.pts = append(s.pts, q)
 				}
 			}
 		}
@@ -80,16 +90,46 @@ func (s *snapper) shape(mp orb.MultiPolygon) orb.MultiPolygon {
 	return out
 }
 
-// line snaps every vertex of l, dropping repeats.
+// line snaps every vertex of l, dropping repeats, and puts into each edge
+// the reference vertices within tolerance of it, in order along it.
 func (s *snapper) line(l orb.LineString) orb.LineString {
-	out := make(orb.LineString, 0, len(l))
+	snapped := make(orb.LineString, 0, len(l))
 	for _, p := range l {
 		q := s.point(p)
-		if len(out) == 0 || out[len(out)-1] != q {
-			out = append(out, q)
+		if len(snapped) == 0 || snapped[len(snapped)-1] != q {
+			snapped = append(snapped, q)
 		}
 	}
-	return out
+	if s.tolM <= 0 || len(snapped) < 2 {
+		return snapped
+	}
+	out := make(orb.LineString, 0, len(snapped))
+	var buf []int32
+	for k := 0; k+1 < len(snapped); k++ {
+		a, b := snapped[k], snapped[k+1]
+		out = append(out, a)
+		buf = s.idx.InBound(orb.Bound{Min: a, Max: a}.Extend(b).Pad(s.tolM), buf[:0])
+		var on []orb.Point
+		for _, i := range buf {
+			if v := s.pts[i]; s.dist(v, a) > s.tolM && s.dist(v, b) > s.tolM && segmentDist(a, b, v) <= s.tolM {
+				on = append(on, v)
+			}
+		}
+		slices.SortFunc(on, func(x, y orb.Point) int { return cmp.Compare(dist2(a, x), dist2(a, y)) })
+		out = append(out, slices.Compact(on)...)
+	}
+	return append(out, snapped[len(snapped)-1])
+}
+
+// segmentDist is the distance from q to segment a-b.
+func segmentDist(a, b, q orb.Point) float64 {
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	l2 := dx*dx + dy*dy
+	t := 0.0
+	if l2 > 0 {
+		t = max(0, min(1, (dx*(q[0]-a[0])+dy*(q[1]-a[1]))/l2))
+	}
+	return math.Hypot(q[0]-(a[0]+t*dx), q[1]-(a[1]+t*dy))
 }
 
 // snapperFor snaps to the grids and the parent's ground around an edit.

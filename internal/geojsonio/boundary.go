@@ -13,8 +13,8 @@ import (
 // geometry is checked like a grid's, with the same one-line errors.
 func ReadBoundary(r io.Reader, file string) (orb.MultiPolygon, error) {
 	var out orb.MultiPolygon
-	err := readFeatures(r, file, func(i int, raw *rawFeature) error {
-		g, problem := decodeGeometry(raw.Geometry, "Polygon", "MultiPolygon")
+	_, err := readFeatures(r, Source{File: file}, func(i int, raw *rawFeature) error {
+		g, problem := raw.geometry("Polygon", "MultiPolygon")
 		if problem != "" {
 			return featureError(file, i, "geometry", problem)
 		}

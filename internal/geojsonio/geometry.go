@@ -15,17 +15,17 @@ import (
 
 // decodeGeometry decodes a feature's geometry with orb and checks that it is
 // one of the wanted GeoJSON types and well formed: rings of at least four
-// positions that close, positions of at least two finite numbers inside the
-// longitude/latitude range. It does not look for self-intersections; the
-// coverage audit reports those. The problem comes back as text for
-// FeatureMessage.
-func decodeGeometry(raw json.RawMessage, want ...string) (orb.Geometry, string) {
-	return decodeGeometryFor("this import", raw, want...)
+// positions that close, positions of at least two finite numbers, inside
+// the longitude/latitude range when geographic (projected coordinates are
+// left to PostGIS's transform). It does not look for self-intersections;
+// the coverage audit reports those. The problem comes back as text for FeatureMessage.
+func decodeGeometry(raw json.RawMessage, geographic bool, want ...string) (orb.Geometry, string) {
+	return decodeGeometryFor("this import", raw, geographic, want...)
 }
 
 // decodeGeometryFor is decodeGeometry with who needs the types named in
 // the problem ("this import", "this op").
-func decodeGeometryFor(who string, raw json.RawMessage, want ...string) (orb.Geometry, string) {
+func decodeGeometryFor(who string, raw json.RawMessage, geographic bool, want ...string) (orb.Geometry, string) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, "missing"
 	}
@@ -50,7 +50,7 @@ func decodeGeometryFor(who string, raw json.RawMessage, want ...string) (orb.Geo
 		}
 		return nil, "a position " + what + "; a GeoJSON position is [longitude, latitude]"
 	}
-	return geom, positionsProblem(geom)
+	return geom, positionsProblem(geom, geographic)
 }
 
 func contains(list []string, s string) bool {
@@ -154,15 +154,15 @@ func shortPosition(raw []byte) (int, bool) {
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // positionsProblem checks every position and that rings close.
-func positionsProblem(g orb.Geometry) string {
+func positionsProblem(g orb.Geometry, geographic bool) string {
 	switch g := g.(type) {
 	case orb.Point:
-		return pointProblem(g, "position ")
+		return pointProblem(g, geographic, "position ")
 	case orb.Polygon:
-		return ringsProblem(g, "")
+		return ringsProblem(g, geographic, "")
 	case orb.MultiPolygon:
 		for i, p := range g {
-			if s := ringsProblem(p, fmt.Sprintf("polygon %d, ", i)); s != "" {
+			if s := ringsProblem(p, geographic, fmt.Sprintf("polygon %d, ", i)); s != "" {
 				return s
 			}
 		}
@@ -170,11 +170,11 @@ func positionsProblem(g orb.Geometry) string {
 	return ""
 }
 
-func ringsProblem(p orb.Polygon, where string) string {
+func ringsProblem(p orb.Polygon, geographic bool, where string) string {
 	for i, r := range p {
 		at := fmt.Sprintf("%sring %d", where, i)
 		for j, pt := range r {
-			if s := pointProblem(pt, at+", position "+strconv.Itoa(j)+" "); s != "" {
+			if s := pointProblem(pt, geographic, at+", position "+strconv.Itoa(j)+" "); s != "" {
 				return s
 			}
 		}
@@ -185,19 +185,20 @@ func ringsProblem(p orb.Polygon, where string) string {
 	return ""
 }
 
-func pointProblem(p orb.Point, where string) string {
+func pointProblem(p orb.Point, geographic bool, where string) string {
 	x, y := p[0], p[1]
 	switch {
 	case math.IsNaN(x) || math.IsInf(x, 0) || math.IsNaN(y) || math.IsInf(y, 0):
 		return fmt.Sprintf("%s%s is not finite", where, formatPoint(p))
-	case math.Abs(x) <= 180 && math.Abs(y) <= 90:
+	case !geographic || (math.Abs(x) <= 180 && math.Abs(y) <= 90):
 		return ""
 	case math.Abs(x) <= 90 && math.Abs(y) <= 180:
 		return fmt.Sprintf("%s%s is outside the longitude/latitude range; are longitude and latitude swapped? "+
 			"RFC 7946 GeoJSON positions are [longitude, latitude] in WGS84", where, formatPoint(p))
 	default:
 		return fmt.Sprintf("%s%s is outside the longitude/latitude range; the coordinates look projected, "+
-			"but RFC 7946 GeoJSON is WGS84 longitude/latitude (reproject to EPSG:4326, e.g. ogr2ogr -t_srs EPSG:4326)",
+			"but the file names no CRS, so they are read as WGS84 longitude/latitude (as RFC 7946 GeoJSON is): give the CRS "+
+			"(--source-crs EPSG:N, e.g. EPSG:4547 for CGCS2000 / 3-degree Gauss-Kruger CM 114E) or reproject to EPSG:4326",
 			where, formatPoint(p))
 	}
 }
@@ -210,5 +211,5 @@ func formatPoint(p orb.Point) string {
 // as imports do; the problem comes back as text ("" when it is fine) for
 // callers that name the place themselves, such as a change set's op.
 func Geometry(raw json.RawMessage, want ...string) (orb.Geometry, string) {
-	return decodeGeometryFor("this op", raw, want...)
+	return decodeGeometryFor("this op", raw, true, want...)
 }

@@ -27,20 +27,27 @@ func DefaultGridFields() GridFields {
 // an import ignores them: export then import gives the same plan.
 var computedGridProperties = []string{"persons", "households", "deviation_pct", "band"}
 
-// ReadGrids streams the grids of a GeoJSON FeatureCollection (or a single
-// Feature). Each feature needs a Polygon or MultiPolygon (stored as a
-// MultiPolygon), a code unique in the file and a positive level; kind
-// defaults to base; a special grid without a mode is an overlay. Properties
-// not mapped by f are kept in Grid.Properties. It stops at the first bad
-// feature with a *domain.Error (domain.ErrInvalid) naming file, feature and
-// field.
+// ReadGrids reads the grids of an RFC 7946 file; see Source.Grids.
 func ReadGrids(r io.Reader, file string, f GridFields) ([]domain.Grid, error) {
+	grids, _, err := Source{File: file}.Grids(r, f)
+	return grids, err
+}
+
+// Grids streams the grids of a GeoJSON FeatureCollection, single Feature
+// or text sequence from src. Each feature needs a Polygon or MultiPolygon
+// (stored as a MultiPolygon), a code unique in the file and a positive
+// level; kind defaults to base; a special grid without a mode is an
+// overlay. Properties not mapped by f are kept in Grid.Properties. It stops
+// at the first bad feature with a *domain.Error (domain.ErrInvalid) naming
+// file, feature and field, and returns the coordinates' CRS.
+func (src Source) Grids(r io.Reader, f GridFields) ([]domain.Grid, CRS, error) {
+	file := src.File
 	if f.Code == "" {
-		return nil, fileError(file, "no code field given; grids need a code")
+		return nil, CRS{}, fileError(file, "no code field given; grids need a code")
 	}
 	var grids []domain.Grid
 	seen := make(map[string]int)
-	err := readFeatures(r, file, func(i int, raw *rawFeature) error {
+	crs, err := readFeatures(r, src, func(i int, raw *rawFeature) error {
 		g, err := f.grid(file, i, raw)
 		if err != nil {
 			return err
@@ -53,9 +60,9 @@ func ReadGrids(r io.Reader, file string, f GridFields) ([]domain.Grid, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, CRS{}, err
 	}
-	return grids, nil
+	return grids, crs, nil
 }
 
 // grid maps one feature to a grid.
@@ -108,7 +115,7 @@ func (f GridFields) grid(file string, i int, raw *rawFeature) (domain.Grid, erro
 		return bad(f.Category, problem)
 	}
 
-	geom, problem := decodeGeometry(raw.Geometry, "Polygon", "MultiPolygon")
+	geom, problem := raw.geometry("Polygon", "MultiPolygon")
 	if problem != "" {
 		return bad("geometry", problem)
 	}

@@ -80,7 +80,7 @@ func TestReadGeometryErrors(t *testing.T) {
 		{"non-finite", grids, gridWith(poly(`[[113.6,34.7],[1e999,34.7],[113.61,34.71],[113.6,34.7]]`)), `field "geometry": coordinate 1e999 is not a finite number`},
 		{"non-finite point", facilities, collection(feature(`{}`, `{"type":"Point","coordinates":[-1e400,3]}`)), `features[0]: field "geometry": coordinate -1e400 is not a finite number`},
 		{"projected", grids, gridWith(poly(`[[500000,3800000],[500100,3800000],[500100,3800100],[500000,3800000]]`)),
-			`field "geometry": ring 0, position 0 [500000, 3.8e+06] is outside the longitude/latitude range; the coordinates look projected, but RFC 7946 GeoJSON is WGS84 longitude/latitude`},
+			`field "geometry": ring 0, position 0 [500000, 3.8e+06] is outside the longitude/latitude range; the coordinates look projected, but the file names no CRS`},
 		{"projected point", units, collection(feature(`{"persons":1}`, `{"type":"Point","coordinates":[38500000,3800000]}`)), `field "geometry": position [3.85e+07, 3.8e+06] is outside the longitude/latitude range; the coordinates look projected`},
 		{"swapped", facilities, collection(feature(`{}`, `{"type":"Point","coordinates":[34.7,113.6]}`)), `field "geometry": position [34.7, 113.6] is outside the longitude/latitude range; are longitude and latitude swapped?`},
 		{"short position", grids, gridWith(poly(`[[113.6,34.7],[113.61],[113.61,34.71],[113.6,34.7]]`)), `field "geometry": a position has only one number`},

@@ -51,7 +51,7 @@ func TestReadStreams(t *testing.T) {
 	const n = 200_000
 	r, cw := generate(n)
 	var first int64
-	err := readFeatures(r, "big.geojson", func(i int, f *rawFeature) error {
+	_, err := readFeatures(r, Source{File: "big.geojson"}, func(i int, f *rawFeature) error {
 		if i == 100 {
 			first = cw.n.Load()
 		}

@@ -18,17 +18,25 @@ func DefaultUnitFields() UnitFields {
 	return UnitFields{Persons: "persons", Households: "households", Name: "name"}
 }
 
-// ReadUnits streams the population units of a GeoJSON FeatureCollection (or
-// a single Feature). Each needs a Point, Polygon or MultiPolygon, kept as
-// given, and persons: a non-negative whole number, as a number or numeric
-// string. Households follow the same rules and default to 0. It stops at the
-// first bad feature with a *domain.Error (domain.ErrInvalid).
+// ReadUnits reads the units of an RFC 7946 file; see Source.Units.
 func ReadUnits(r io.Reader, file string, f UnitFields) ([]domain.Unit, error) {
+	units, _, err := Source{File: file}.Units(r, f)
+	return units, err
+}
+
+// Units streams the population units of a GeoJSON FeatureCollection,
+// single Feature or text sequence from src. Each needs a Point, Polygon or
+// MultiPolygon, kept as given, and persons: a non-negative whole number, as
+// a number or numeric string. Households follow the same rules and default
+// to 0. It stops at the first bad feature with a *domain.Error
+// (domain.ErrInvalid) and returns the coordinates' CRS.
+func (src Source) Units(r io.Reader, f UnitFields) ([]domain.Unit, CRS, error) {
+	file := src.File
 	if f.Persons == "" {
-		return nil, fileError(file, "no persons field given; units need persons")
+		return nil, CRS{}, fileError(file, "no persons field given; units need persons")
 	}
 	var units []domain.Unit
-	err := readFeatures(r, file, func(i int, raw *rawFeature) error {
+	crs, err := readFeatures(r, src, func(i int, raw *rawFeature) error {
 		u, err := f.unit(file, i, raw)
 		if err != nil {
 			return err
@@ -37,9 +45,9 @@ func ReadUnits(r io.Reader, file string, f UnitFields) ([]domain.Unit, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, CRS{}, err
 	}
-	return units, nil
+	return units, crs, nil
 }
 
 func (f UnitFields) unit(file string, i int, raw *rawFeature) (domain.Unit, error) {
@@ -67,7 +75,7 @@ func (f UnitFields) unit(file string, i int, raw *rawFeature) (domain.Unit, erro
 	if u.Name, problem = textProperty(props, f.Name, false); problem != "" {
 		return bad(f.Name, problem)
 	}
-	geom, problem := decodeGeometry(raw.Geometry, "Point", "Polygon", "MultiPolygon")
+	geom, problem := raw.geometry("Point", "Polygon", "MultiPolygon")
 	if problem != "" {
 		return bad("geometry", problem)
 	}
@@ -89,13 +97,22 @@ func DefaultFacilityFields() FacilityFields {
 	return FacilityFields{Type: "type", Name: "name"}
 }
 
-// ReadFacilities streams the service facilities of a GeoJSON
-// FeatureCollection (or a single Feature). Each needs a Point and a type,
-// from its type property or else FixedType. It stops at the first bad
-// feature with a *domain.Error (domain.ErrInvalid).
+// ReadFacilities reads the facilities of an RFC 7946 file; see
+// Source.Facilities.
 func ReadFacilities(r io.Reader, file string, f FacilityFields) ([]domain.Facility, error) {
+	facilities, _, err := Source{File: file}.Facilities(r, f)
+	return facilities, err
+}
+
+// Facilities streams the service facilities of a GeoJSON
+// FeatureCollection, single Feature or text sequence from src. Each needs a
+// Point and a type, from its type property or else FixedType. It stops at
+// the first bad feature with a *domain.Error (domain.ErrInvalid) and
+// returns the coordinates' CRS.
+func (src Source) Facilities(r io.Reader, f FacilityFields) ([]domain.Facility, CRS, error) {
+	file := src.File
 	var facilities []domain.Facility
-	err := readFeatures(r, file, func(i int, raw *rawFeature) error {
+	crs, err := readFeatures(r, src, func(i int, raw *rawFeature) error {
 		fa, err := f.facility(file, i, raw)
 		if err != nil {
 			return err
@@ -104,9 +121,9 @@ func ReadFacilities(r io.Reader, file string, f FacilityFields) ([]domain.Facili
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, CRS{}, err
 	}
-	return facilities, nil
+	return facilities, crs, nil
 }
 
 func (f FacilityFields) facility(file string, i int, raw *rawFeature) (domain.Facility, error) {
@@ -133,7 +150,7 @@ func (f FacilityFields) facility(file string, i int, raw *rawFeature) (domain.Fa
 	if fa.Name, problem = textProperty(props, f.Name, false); problem != "" {
 		return bad(f.Name, problem)
 	}
-	geom, problem := decodeGeometry(raw.Geometry, "Point")
+	geom, problem := raw.geometry("Point")
 	if problem != "" {
 		return bad("geometry", problem)
 	}

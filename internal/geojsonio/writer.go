@@ -18,6 +18,27 @@ import (
 // in GIS tools whatever the feature kind.
 var propertyOrder = []string{"code", "type", "name", "level", "parent", "kind", "category", "mode", "persons", "households", "deviation_pct", "band"}
 
+// OrderedKeys returns the property names in the order the Writer writes
+// them: the known ones (code, name, level, ...) first, then the others
+// sorted. Other writers (KML's description table) list them alike.
+func OrderedKeys(props map[string]any) []string { return appendOrderedKeys(nil, props) }
+
+func appendOrderedKeys(keys []string, props map[string]any) []string {
+	for _, k := range propertyOrder {
+		if _, ok := props[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	known := len(keys)
+	for k := range props {
+		if !slices.Contains(propertyOrder, k) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys[known:])
+	return keys
+}
+
 // Writer streams an RFC 7946 FeatureCollection, one feature per line, so a
 // large export never holds the whole document. Each coordinate is written in
 // the shortest form that reads back to the same float64, as encoding/json
@@ -155,26 +176,12 @@ func (w *Writer) feature(f *geojson.Feature) error {
 		}
 	}
 	w.out.WriteString(`,"properties":{`)
-	w.keys = w.keys[:0]
-	for k := range f.Properties {
-		if !slices.Contains(propertyOrder, k) {
-			w.keys = append(w.keys, k)
+	w.keys = appendOrderedKeys(w.keys[:0], f.Properties)
+	for i, k := range w.keys {
+		if i > 0 {
+			w.out.WriteByte(',')
 		}
-	}
-	slices.Sort(w.keys)
-	first := true
-	for _, keys := range [2][]string{propertyOrder, w.keys} {
-		for _, k := range keys {
-			v, ok := f.Properties[k]
-			if !ok {
-				continue
-			}
-			if !first {
-				w.out.WriteByte(',')
-			}
-			first = false
-			w.member(k, v)
-		}
+		w.member(k, f.Properties[k])
 	}
 	w.out.WriteByte('}')
 	if len(f.ExtraMembers) > 0 {

@@ -72,6 +72,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 			r.Get("/grids/{code}", s.getGrid)
 			r.Get("/grids/{code}/history", s.gridHistory)
 			r.Get("/findings", s.listFindings)
+			r.Get("/export", s.exportPlan)
 			r.Get("/revisions", s.listRevisions)
 			r.Get("/revisions/{revision}/diff", s.revisionDiff)
 			r.Get("/lineage", s.lineage)

@@ -281,3 +281,5 @@ func quote(codes ...string) string {
 
 // wkbDecode reads the WKB PostGIS returns.
 func wkbDecode(b []byte) (orb.Geometry, error) { return wkb.Unmarshal(b) }
+
+func stringsContains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -258,7 +258,7 @@ type MetricGrid struct {
 // change set has them (invalid ones as ST_MakeValid repairs them).
 func (e *Edit) Metric(ctx context.Context, codes []string) (map[string]MetricGrid, error) {
 	rows, err := e.tx.Query(ctx, `
-		SELECT g.code, v.valid, coalesce(v.reason, ''),
+		SELECT g.code, v.valid, coalesce(v.reason || coalesce(' at ' || ST_AsText(ST_Transform(ST_SetSRID(v.location, ST_SRID(g.geom_m)), 4326)), ''), ''),
 		       ST_AsEWKB(CASE WHEN v.valid THEN g.geom_m ELSE ST_Multi(ST_CollectionExtract(ST_MakeValid(g.geom_m), 3)) END)
 		  FROM grid g CROSS JOIN LATERAL ST_IsValidDetail(g.geom_m) v
 		 WHERE g.ws_id = @ws AND g.code = ANY(@codes)`, pgx.NamedArgs{"ws": e.ws, "codes": codes})

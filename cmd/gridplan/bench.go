@@ -25,6 +25,7 @@ func benchmarks() map[string]benchmark {
 		"balance":  balance.Bench,
 		"circles":  circles.Bench,
 		"coverage": coverage.Benchmark,
+		"edit":     benchEdit,
 		"features": benchFeatures,
 		"formats":  benchFormats,
 	}

@@ -53,7 +53,7 @@ func newFixture(t *testing.T, scale float64) *fixture {
 }
 
 func (f *fixture) ctx() context.Context {
-	return domain.WithActor(context.Background(), domain.Actor{Name: "tester", Via: "test"})
+	return domain.WithActor(context.Background(), domain.Actor{Name: "tester", Via: "cli"})
 }
 
 func (f *fixture) view(v domain.View) domain.Plan {

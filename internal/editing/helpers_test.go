@@ -122,33 +122,12 @@ func (f *fixture) scalar(sql string, args ...any) float64 {
 }
 
 // judgeTiling asks PostGIS whether every level of the view tiles its
-// parent: for each parent (the plan boundary for level 1), its ground less
-// the union of its tiling children (gap), the union less the parent
-// (spill), and the sum of the children's areas less the union's (overlap),
-// in m². Each must stay under 1e-6 m² for every parent: what the
-// floating-point overlay itself leaves on the untouched demo is some 1e-9
-// m² per parent.
+// parent (pgtest.Tiling), each of gap, spill and overlap under 1e-6 m² for
+// every parent, and shows where it does not.
 func (f *fixture) judgeTiling(p domain.Plan) {
 	f.t.Helper()
 	ws := f.view(p.View).Workspace
-	var gap, spill, overlap float64
-	err := f.db.Pool().QueryRow(context.Background(), `
-		WITH t AS (
-			SELECT c.code, c.parent_code, c.level, c.geom_m FROM grid c
-			  LEFT JOIN grid par ON par.ws_id = c.ws_id AND par.code = c.parent_code
-			 WHERE c.ws_id = $1 AND (c.kind = 'base' OR c.mode = 'carve_out' OR par.mode = 'overlay')),
-		parents AS (
-			SELECT p.geom_m AS g, ST_Union(t.geom_m) AS u, sum(ST_Area(t.geom_m)) AS s
-			  FROM grid p JOIN t ON t.parent_code = p.code WHERE p.ws_id = $1 GROUP BY p.id
-			UNION ALL
-			SELECT ST_Transform(pl.boundary, pl.srid), ST_Union(t.geom_m), sum(ST_Area(t.geom_m))
-			  FROM plan pl JOIN workspace w ON w.plan_id = pl.id AND w.id = $1 JOIN t ON t.parent_code IS NULL AND t.level = 1
-			 GROUP BY pl.id, pl.boundary, pl.srid)
-		SELECT coalesce(max(ST_Area(ST_Difference(g, u))), 0), coalesce(max(ST_Area(ST_Difference(u, g))), 0),
-		       coalesce(max(abs(s - ST_Area(u))), 0) FROM parents`, ws).Scan(&gap, &spill, &overlap)
-	if err != nil {
-		f.t.Fatal(err)
-	}
+	gap, spill, overlap := pgtest.Tiling(f.t, f.db, ws)
 	if gap > 1e-6 || spill > 1e-6 || overlap > 1e-6 {
 		rows, _ := f.db.Pool().Query(context.Background(), `
 		WITH t AS (

@@ -49,13 +49,14 @@ type secured struct {
 	ts      *httptest.Server
 	db      *store.DB
 	logs    *syncBuffer
-	tokens  map[string]string // by caller: viewer, scoped (planner of C1), planner, approver, admin, revoked, expired
+	tokens  map[string]string // by caller: viewer, scoped (planner of C1), planner, approver, admin, revoked, expired, nobody (no role)
 	secrets []string          // every token and password handed out, to look for in the logs
 }
 
 const allowedOrigin = "https://map.example.org"
 
-func newSecured(t *testing.T) *secured {
+// newSecured serves it, reads open to all unless private (--private).
+func newSecured(t *testing.T, private bool) *secured {
 	t.Helper()
 	ctx := domain.WithActor(context.Background(), domain.CLIActor())
 	_, db := editServer(t)
@@ -65,7 +66,7 @@ func newSecured(t *testing.T) *secured {
 	auditor := audit.New(audit.Check{Name: audit.Coverage, Checker: coverage.New(db, coverage.Options{})})
 	edits := editing.New(db, auditor, log, editing.Options{})
 	ts := httptest.NewServer(httpapi.New(db, log, httpapi.Options{Auditor: auditor, Editing: edits, Access: acc,
-		CORSOrigins: []string{allowedOrigin}}))
+		CORSOrigins: []string{allowedOrigin}, Private: private}))
 	t.Cleanup(ts.Close)
 	s := &secured{t: t, ts: ts, db: db, logs: logs, tokens: map[string]string{}}
 	plan, err := db.Plan(ctx, "edit")
@@ -82,7 +83,7 @@ func newSecured(t *testing.T) *secured {
 	}{
 		{"viewer", domain.RoleViewer, nil}, {"scoped", domain.RolePlanner, []string{"C1"}},
 		{"planner", domain.RolePlanner, nil}, {"approver", domain.RoleApprover, nil}, {"admin", domain.RoleAdmin, nil},
-		{"revoked", domain.RolePlanner, nil}, {"expired", domain.RolePlanner, nil},
+		{"revoked", domain.RolePlanner, nil}, {"expired", domain.RolePlanner, nil}, {"nobody", "", nil},
 	}
 	for _, c := range callers {
 		password := "pw-of-" + c.name + "-12345"
@@ -90,8 +91,10 @@ func newSecured(t *testing.T) *secured {
 		if _, err := acc.AddUser(ctx, c.name, []byte(password), false); err != nil {
 			t.Fatal(err)
 		}
-		if err := acc.Grant(ctx, c.name, plan, c.role, c.scope); err != nil {
-			t.Fatal(err)
+		if c.role != "" {
+			if err := acc.Grant(ctx, c.name, plan, c.role, c.scope); err != nil {
+				t.Fatal(err)
+			}
 		}
 		ttl := time.Duration(0)
 		if c.name == "expired" {
@@ -136,7 +139,9 @@ func (s *secured) do(rq request) answer {
 	for k, v := range rq.header {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	// Redirects are answers to look at, not to follow.
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -147,7 +152,9 @@ func (s *secured) do(rq request) answer {
 	return answer{status: resp.StatusCode, header: resp.Header, body: string(b), detail: p.Detail}
 }
 
-func bearer(token string) map[string]string { return map[string]string{"Authorization": "Bearer " + token} }
+func bearer(token string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + token}
+}
 
 // rowHashes fingerprints every table a write could change.
 func (s *secured) rowHashes() map[string]string {

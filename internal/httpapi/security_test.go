@@ -63,7 +63,7 @@ func with(rq request, header map[string]string) request {
 // Every write refuses every caller who may not make it, with the status
 // and reason, and nothing changes in any table.
 func TestWritesRefused(t *testing.T) {
-	s := newSecured(t)
+	s := newSecured(t, false)
 	session, csrf := s.login("planner")
 	forged := "gridplan_session=" + strings.Repeat("A", 43)
 	callers := []struct {
@@ -115,7 +115,7 @@ func TestWritesRefused(t *testing.T) {
 // outside it; a session writes with its CSRF token; an approver publishes,
 // and the log says who did what.
 func TestWritesAllowed(t *testing.T) {
-	s := newSecured(t)
+	s := newSecured(t, false)
 	items := "/plans/edit/drafts/d1/collections/edit-level-2/items/"
 	c1, c2 := s.featureID("C1"), s.featureID("C2")
 	patch := map[string]string{"Content-Type": "application/merge-patch+json"}
@@ -160,7 +160,7 @@ func TestWritesAllowed(t *testing.T) {
 
 // Reads stay open to every origin; writes only to the listed ones.
 func TestCORS(t *testing.T) {
-	s := newSecured(t)
+	s := newSecured(t, false)
 	preflight := func(origin, method string) string {
 		a := s.do(request{method: "OPTIONS", path: "/api/plans/edit/grids/C1",
 			header: map[string]string{"Origin": origin, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": "authorization"}})

@@ -152,7 +152,7 @@ func (s *Server) privateRead(r *http.Request, actor domain.Actor) error {
 	if !s.private || public(r.URL.Path) {
 		return nil
 	}
-	if actor.Via == "anonymous" {
+	if actor.Via == "anonymous" || s.access == nil {
 		return domain.Errorf(domain.ErrUnauthorized, "this server is private: send Authorization: Bearer <token> or log in at /login")
 	}
 	name := planOfPath(r.URL.Path)

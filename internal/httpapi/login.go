@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/gridplan/gridplan/internal/access"
 	"github.com/gridplan/gridplan/internal/domain"
 )
@@ -19,10 +21,7 @@ import (
 // Secure over TLS); /api/session says who is signed in and gives the CSRF
 // token writes need; /api/logout ends the session.
 
-func (s *Server) loginRoutes(r interface {
-	Get(string, http.HandlerFunc)
-	Post(string, http.HandlerFunc)
-}) {
+func (s *Server) loginRoutes(r chi.Router) {
 	r.Get("/login", s.loginPage)
 	r.Post("/login", s.loginForm)
 	r.Post("/api/login", s.loginJSON)

@@ -92,3 +92,14 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE TRIGGER revision_log AFTER INSERT ON revision FOR EACH ROW EXECUTE FUNCTION gridplan_log_revision();
+
+-- A new draft enters the log too: who branched what from which revision.
+CREATE FUNCTION gridplan_log_draft() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO access_log (plan_id, plan_name, actor, event, subject, detail)
+    SELECT NEW.plan_id, p.name, NEW.author, 'draft_create', 'draft ' || NEW.name,
+           jsonb_build_object('from_revision', NEW.base_revision, 'message', NEW.message)
+      FROM plan p WHERE p.id = NEW.plan_id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER draft_log AFTER INSERT ON draft FOR EACH ROW EXECUTE FUNCTION gridplan_log_draft();

@@ -141,7 +141,7 @@ func TestWritesAllowed(t *testing.T) {
 		t.Fatalf("approver publishing: %d %s", a.status, a.body)
 	}
 	log := s.do(request{method: "GET", path: "/api/plans/edit/log"}).body
-	for _, want := range []string{`"actor":"scoped","event":"edit"`, `"actor":"planner","event":"edit"`, `"actor":"approver","event":"publish"`,
+	for _, want := range []string{`"actor":"cli","event":"draft_create","subject":"draft d1"`, `"actor":"scoped","event":"edit"`, `"actor":"planner","event":"edit"`, `"actor":"approver","event":"publish"`,
 		`"actor":"cli","via":"cli","event":"grant","subject":"user scoped"`} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log lacks %s:\n%s", want, log)

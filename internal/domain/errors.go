@@ -21,8 +21,10 @@ const (
 	ErrPrecondition Code = "precondition_failed" // an If-Match or version check failed
 	ErrTooLarge     Code = "too_large"           // the request exceeds a configured limit
 	ErrRefused      Code = "refused"             // a well-formed edit the data does not allow (an op that would break the tiling)
-	ErrUnauthorized Code = "unauthorized"
-	ErrInternal     Code = "internal" // anything else; details are logged, never shown to clients
+	ErrUnauthorized Code = "unauthorized"        // no credential, or one that is not valid (unknown, expired, revoked)
+	ErrForbidden    Code = "forbidden"           // a valid credential whose role or scope does not reach what was asked
+	ErrTooMany      Code = "too_many_requests"   // a limit on attempts (failed logins) was reached; try again later
+	ErrInternal     Code = "internal"            // anything else; details are logged, never shown to clients
 )
 
 // Error is a domain error: a code and a message fit to show the user.

@@ -259,36 +259,16 @@ func (op *Op) field(k string, v json.RawMessage) error {
 			return bad("want an object of properties")
 		}
 	case "feature":
-		// A new grid may leave its code to gridplan: the reader wants one,
-		// so it gets a placeholder that is taken out again.
-		var f struct {
-			Properties map[string]json.RawMessage `json:"properties"`
-		}
-		if err := json.Unmarshal(v, &f); err != nil {
+		if !json.Valid(v) || !bytes.HasPrefix(bytes.TrimSpace(v), []byte("{")) {
 			return bad("want a GeoJSON Feature")
-		}
-		const placeholder = "gridplan:new-code"
-		if c, ok := f.Properties["code"]; !ok || string(c) == "null" {
-			var doc map[string]any
-			if err := json.Unmarshal(v, &doc); err != nil {
-				return bad("want a GeoJSON Feature")
-			}
-			props, _ := doc["properties"].(map[string]any)
-			if props == nil {
-				props = map[string]any{}
-			}
-			props["code"] = placeholder
-			doc["properties"] = props
-			v, _ = json.Marshal(doc)
 		}
 		fc := []byte(`{"type":"FeatureCollection","features":[`)
 		fc = append(append(fc, v...), ']', '}')
-		grids, err := geojsonio.ReadGrids(bytes.NewReader(fc), "feature", geojsonio.DefaultGridFields())
+		fields := geojsonio.DefaultGridFields()
+		fields.CodeOptional = true // left out: create gives it a new code
+		grids, err := geojsonio.ReadGrids(bytes.NewReader(fc), "feature", fields)
 		if err != nil {
 			return fieldError{"", strings.Replace(domain.ErrorMessage(err), "feature: features[0]: ", "feature: ", 1)}
-		}
-		if grids[0].Code == placeholder {
-			grids[0].Code = ""
 		}
 		op.Feature = &grids[0]
 	}

@@ -27,6 +27,10 @@ func statusOf(code domain.Code) int {
 		return http.StatusUnprocessableEntity
 	case domain.ErrUnauthorized:
 		return http.StatusUnauthorized
+	case domain.ErrForbidden:
+		return http.StatusForbidden
+	case domain.ErrTooMany:
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusInternalServerError
 	}
@@ -51,6 +55,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		s.log.Error("request failed", "request_id", reqID, "method", r.Method, "path", r.URL.Path, "err", err)
 		detail = "internal error; the server log has the details under request id " + reqID
+	}
+	if status == http.StatusUnauthorized {
+		// RFC 6750: say how to authenticate (the map's login is /login).
+		w.Header().Set("WWW-Authenticate", `Bearer realm="gridplan"`)
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -151,7 +151,10 @@ func (e *Edit) Faces(ctx context.Context, polygons []orb.MultiPolygon, lines []o
 	}
 	rows, err := e.tx.Query(ctx, `
 		WITH lines AS (
-			SELECT ST_Boundary(ST_GeomFromEWKB(w)) AS l FROM unnest(@polys::bytea[]) AS t(w)
+			-- Dumped into single lines: a grid with a hole or two parts has a
+			-- MultiLineString boundary, and ST_Collect of those would be a
+			-- GeometryCollection, which ST_Node refuses.
+			SELECT (ST_Dump(ST_Boundary(ST_GeomFromEWKB(w)))).geom AS l FROM unnest(@polys::bytea[]) AS t(w)
 			UNION ALL SELECT ST_GeomFromEWKB(w) FROM unnest(@lines::bytea[]) AS t(w))
 		SELECT ST_AsEWKB((ST_Dump(ST_Polygonize(n))).geom)
 		  FROM (SELECT ST_Node(ST_Collect(l)) AS n FROM lines) t`,

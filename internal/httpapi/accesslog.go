@@ -1,0 +1,29 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gridplan/gridplan/internal/store"
+)
+
+// planLog answers who changed what on the plan: its access-log lines
+// (revisions, publishes, grants), oldest first, the newest ?limit= (100;
+// at most 10,000).
+func (s *Server) planLog(w http.ResponseWriter, r *http.Request) {
+	limit, err := queryInt(r, "limit", 100)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	p := planOf(r)
+	entries, err := s.db.Log(r.Context(), p.ID, min(max(limit, 1), 10000))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if entries == nil {
+		entries = []store.LogEntry{}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, s.log, http.StatusOK, map[string]any{"plan": p.Name, "entries": entries})
+}

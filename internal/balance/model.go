@@ -35,6 +35,8 @@ type model struct {
 	polygonIdx map[int64]int32 // unit id -> index, polygon units only
 	// shared caches the shared boundary length of grid pairs for merges.
 	shared map[[2]int32]float64
+	// watch, while edits are applied, notes the grids they touch.
+	watch *watch
 }
 
 type grid struct {

@@ -255,6 +255,7 @@ func (w *work) changes() ([]audit.Change, error) {
 				return nil, domain.Errorf(domain.ErrRefused, "the change set would leave grid %s invalid (%s); draw it a little differently", code, m.Reason)
 			}
 			ch.After = stateOf(g, m)
+			ch.Noded = ch.Before != nil && !w.semantic[code]
 		}
 		if ch.Before == nil && ch.After == nil {
 			continue // made and removed again within the change set

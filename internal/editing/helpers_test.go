@@ -157,7 +157,7 @@ func (f *fixture) judgeTiling(p domain.Plan) {
 
 // tilingCTE names, as tiling(code, root), the tiling each grid of
 // workspace $1 belongs to: the nearest overlay special grid up its chain,
-// or '' for the base tiling.
+// or ” for the base tiling.
 const tilingCTE = `
 		tiling (code, root) AS (
 			SELECT code, '' FROM grid WHERE ws_id = $1 AND parent_code IS NULL AND NOT (kind = 'special' AND mode = 'overlay')

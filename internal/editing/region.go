@@ -52,7 +52,7 @@ func (w *work) arrange(r region) (*arrangement, error) {
 	if r.background != nil {
 		polys = append(polys, r.background)
 	}
-	raw, err := w.e.Faces(w.ctx, polys, r.cuts)
+	raw, err := w.e.Faces(w.ctx, takeIn(polys), r.cuts)
 	if err != nil {
 		return nil, err
 	}

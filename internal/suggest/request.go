@@ -36,10 +36,14 @@ type Answer interface {
 }
 
 // Offers lists the split's proposals.
-func (a *SplitAnswer) Offers() []Proposal { return offers(a.Proposals, func(p SplitProposal) Proposal { return p.Proposal }) }
+func (a *SplitAnswer) Offers() []Proposal {
+	return offers(a.Proposals, func(p SplitProposal) Proposal { return p.Proposal })
+}
 
 // Offers lists the merge's proposals.
-func (a *MergeAnswer) Offers() []Proposal { return offers(a.Proposals, func(p MergeProposal) Proposal { return p.Proposal }) }
+func (a *MergeAnswer) Offers() []Proposal {
+	return offers(a.Proposals, func(p MergeProposal) Proposal { return p.Proposal })
+}
 
 // Offers lists the rebalancing's proposal (none when refused).
 func (a *RebalanceAnswer) Offers() []Proposal { return a.Proposals }

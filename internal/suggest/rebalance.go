@@ -14,9 +14,10 @@ import (
 type Rebalancing struct {
 	*Partition
 	Grids int
-	// Merged[r] = R: grid r is merged into grid R (its ground and children
-	// go there) before anything else moves.
-	Merged map[int]int
+	// Merges are the grids merged away, {r, R}: grid r is merged into grid
+	// R (its ground and children go there), in this order, before anything
+	// else moves.
+	Merges [][2]int
 	// CutFrom[j] is the grid new part j was first cut from.
 	CutFrom map[int]int
 }
@@ -44,7 +45,7 @@ func Rebalance(g *Graph, band domain.Band, grids, target int) (*Rebalancing, err
 	p := NewPartition(g, band, labels, n)
 	p.countMoves = true
 	p.closed = make([]bool, n)
-	rb := &Rebalancing{Partition: p, Grids: grids, Merged: map[int]int{}, CutFrom: map[int]int{}}
+	rb := &Rebalancing{Partition: p, Grids: grids, CutFrom: map[int]int{}}
 	for j := grids; j < target; j++ {
 		if err := rb.cutNew(j); err != nil {
 			return nil, err
@@ -157,7 +158,7 @@ func (rb *Rebalancing) mergeAway() bool {
 		p.move(a, best)
 	}
 	p.closed[r] = true
-	rb.Merged[r] = best
+	rb.Merges = append(rb.Merges, [2]int{r, best})
 	return true
 }
 

@@ -31,9 +31,8 @@ func (rb *Rebalancing) Steps() ([]Step, error) {
 		cur[a] = at.Home
 	}
 	var steps []Step
-	merged := sortedKeys(rb.Merged)
-	for _, r := range merged {
-		into := rb.Merged[r]
+	for _, m := range rb.Merges {
+		r, into := m[0], m[1]
 		for a := range cur {
 			if cur[a] == r {
 				cur[a] = into

@@ -180,10 +180,8 @@ func (s *Service) describeRebalance(ans *RebalanceAnswer, r *rebalanced) error {
 			c.Fate = fmt.Sprintf("new: cut from %s", r.grids[rb.CutFrom[i]].Code)
 		}
 	}
-	for into, merged := range invert(rb.Merged) {
-		for _, m := range merged {
-			changes[m].Fate = "merged into " + r.grids[into].Code
-		}
+	for _, m := range rb.Merges {
+		changes[m[0]].Fate = "merged into " + r.grids[m[1]].Code
 	}
 	for from := range invert(rb.CutFrom) {
 		changes[from].Fate = "split: its part and the new grid's take new codes"

@@ -13,6 +13,7 @@ import (
 	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/store"
+	"github.com/gridplan/gridplan/internal/suggest"
 )
 
 // benchmark measures one capability against its reference on a plan.
@@ -27,6 +28,7 @@ func benchmarks() map[string]benchmark {
 		"coverage": coverage.Benchmark,
 		"features": benchFeatures,
 		"formats":  benchFormats,
+		"suggest":  suggest.Bench,
 	}
 }
 

@@ -1,9 +1,6 @@
 package editing
 
 import (
-	"cmp"
-	"slices"
-
 	"github.com/paulmach/orb"
 
 	"github.com/gridplan/gridplan/geo"
@@ -52,25 +49,14 @@ func takeIn(polys []orb.MultiPolygon) []orb.MultiPolygon {
 		for _, p := range mp {
 			np := make(orb.Polygon, 0, len(p))
 			for _, r := range p {
-				nr := make(orb.Ring, 0, len(r))
-				for s := 0; s+1 < len(r); s++ {
-					a, b := rep[r[s]], rep[r[s+1]]
-					if a == b {
-						continue
+				var welded orb.Ring
+				for _, q := range r {
+					if q = rep[q]; len(welded) == 0 || welded[len(welded)-1] != q {
+						welded = append(welded, q)
 					}
-					nr = append(nr, a)
-					buf = ridx.InBound(orb.Bound{Min: a, Max: a}.Extend(b).Pad(tol), buf[:0])
-					var on []orb.Point
-					for _, v := range buf {
-						if q := reps[v]; inSegment(a, b, q) {
-							on = append(on, q)
-						}
-					}
-					slices.SortFunc(on, func(x, y orb.Point) int { return cmp.Compare(dist2(a, x), dist2(a, y)) })
-					nr = append(nr, slices.Compact(on)...)
 				}
-				if len(nr) >= 3 {
-					np = append(np, append(nr, nr[0]))
+				if len(welded) >= 4 { // a ring that welding did not collapse
+					np = append(np, orb.Ring(geo.InsertAlong(welded, reps, ridx, tol, inSegment)))
 				}
 			}
 			if len(np) > 0 {

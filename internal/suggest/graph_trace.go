@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
+
+	"github.com/gridplan/gridplan/geo"
 )
 
 // Shapes traces the shape of each part: labels gives each atom's part in
@@ -72,7 +74,7 @@ func (g *Graph) CutLines(labels []int) []orb.LineString {
 	for p := range next {
 		nodes = append(nodes, p)
 	}
-	slices.SortFunc(nodes, comparePoints)
+	slices.SortFunc(nodes, geo.ComparePoints)
 	used := map[[2]orb.Point]bool{}
 	walk := func(start, second orb.Point) orb.LineString {
 		line := orb.LineString{start}
@@ -98,7 +100,7 @@ func (g *Graph) CutLines(labels []int) []orb.LineString {
 				continue
 			}
 			ns := slices.Clone(next[p])
-			slices.SortFunc(ns, comparePoints)
+			slices.SortFunc(ns, geo.ComparePoints)
 			for _, q := range ns {
 				if !used[[2]orb.Point{p, q}] {
 					out = append(out, g.finish(walk(p, q), edgeOfGround))
@@ -114,7 +116,7 @@ func (g *Graph) CutLines(labels []int) []orb.LineString {
 func (g *Graph) finish(l orb.LineString, edge map[orb.Point]bool) orb.LineString {
 	out := orb.LineString{l[0]}
 	for k := 1; k+1 < len(l); k++ {
-		if !g.input[l[k]] && straight(out[len(out)-1], l[k], l[k+1]) {
+		if !g.input[l[k]] && geo.Collinear(out[len(out)-1], l[k], l[k+1]) {
 			continue
 		}
 		out = append(out, l[k])
@@ -138,30 +140,4 @@ func (g *Graph) finish(l orb.LineString, edge map[orb.Point]bool) orb.LineString
 	return out
 }
 
-// straight reports whether q lies on the segment p-n, to round-off.
-func straight(p, q, n orb.Point) bool {
-	dx, dy := n[0]-p[0], n[1]-p[1]
-	l2 := dx*dx + dy*dy
-	if l2 == 0 {
-		return false
-	}
-	cross := dx*(q[1]-p[1]) - dy*(q[0]-p[0])
-	t := (dx*(q[0]-p[0]) + dy*(q[1]-p[1])) / l2
-	return math.Abs(cross) <= 1e-9*l2 && t > 0 && t < 1
-}
-
-func less(p, q orb.Point) bool { return comparePoints(p, q) < 0 }
-
-func comparePoints(a, b orb.Point) int {
-	switch {
-	case a[0] < b[0]:
-		return -1
-	case a[0] > b[0]:
-		return 1
-	case a[1] < b[1]:
-		return -1
-	case a[1] > b[1]:
-		return 1
-	}
-	return 0
-}
+func less(p, q orb.Point) bool { return geo.ComparePoints(p, q) < 0 }

@@ -1,9 +1,7 @@
 package suggest
 
 import (
-	"cmp"
 	"math"
-	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -86,28 +84,14 @@ func (g *Ground) Linework() []orb.LineString {
 type taker struct {
 	vertices []orb.Point
 	index    *geo.PointBuckets
-	buf      []int32
 }
 
 // densify returns l with, in each segment, the vertices lying within
 // alongsideM of it (and not of its ends) in order along it.
 func (t *taker) densify(l orb.LineString) orb.LineString {
-	out := make(orb.LineString, 0, len(l))
-	for k := 0; k+1 < len(l); k++ {
-		a, b := l[k], l[k+1]
-		out = append(out, a)
-		t.buf = t.index.InBound(orb.Bound{Min: a, Max: a}.Extend(b).Pad(alongsideM), t.buf[:0])
-		var on []orb.Point
-		for _, i := range t.buf {
-			v := t.vertices[i]
-			if dist2(v, a) > alongsideM*alongsideM && dist2(v, b) > alongsideM*alongsideM && segmentDist(a, b, v) <= alongsideM {
-				on = append(on, v)
-			}
-		}
-		slices.SortFunc(on, func(x, y orb.Point) int { return cmp.Compare(dist2(a, x), dist2(a, y)) })
-		out = append(out, slices.Compact(on)...)
-	}
-	return append(out, l[len(l)-1])
+	return geo.InsertAlong(l, t.vertices, t.index, alongsideM, func(a, b, v orb.Point) bool {
+		return dist2(v, a) > alongsideM*alongsideM && dist2(v, b) > alongsideM*alongsideM && segmentDist(a, b, v) <= alongsideM
+	})
 }
 
 // segmentDist is the distance from q to segment a-b.

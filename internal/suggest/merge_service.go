@@ -172,23 +172,9 @@ func (s *Service) Merge(ctx context.Context, plan domain.Plan, code string, opt 
 	for _, i := range order[:min(want, len(order))] {
 		props = append(props, valid[i])
 	}
-	ps := make([]Proposal, len(props))
-	for i, p := range props {
-		ps[i] = p.Proposal
-	}
-	done, refused, err := s.finish(ctx, plan, ps, opt.Preview)
+	ans.Proposals, ans.Refused, err = finish(ctx, s, plan, props, func(p *MergeProposal) *Proposal { return &p.Proposal }, opt.Preview)
 	if err != nil {
 		return nil, err
-	}
-	ans.Refused = refused
-	ans.Proposals = []MergeProposal{}
-	k := 0
-	for _, p := range props {
-		if k < len(done) && string(done[k].ChangeSet) == string(p.ChangeSet) {
-			p.Proposal = done[k]
-			ans.Proposals = append(ans.Proposals, p)
-			k++
-		}
 	}
 	return ans, nil
 }

@@ -23,6 +23,8 @@ type Partition struct {
 	countMoves bool
 	// closed parts (grids merged away) take no atoms and count no gap.
 	closed []bool
+	// frozen atoms do not move (nil: none).
+	frozen []bool
 
 	seen  []uint32 // connectivity scratch: stamp per atom
 	stamp uint32

@@ -33,7 +33,11 @@ type Rebalancing struct {
 // move that closes most with the fewest households, or a two-move chain
 // where no single move helps), then to undo moves the band does not need
 // and to straighten boundaries without moving more households.
-func Rebalance(g *Graph, band domain.Band, grids, target int) (*Rebalancing, error) {
+//
+// Atoms in frozen (nil for none) stay in their grid: a rebalancing whose
+// moves cannot be ordered into ops (Steps) is searched again with the
+// atoms that waited on one another kept home.
+func Rebalance(g *Graph, band domain.Band, grids, target int, frozen []bool) (*Rebalancing, error) {
 	if target < 1 {
 		return nil, fmt.Errorf("suggest: cannot rebalance into %d grids", target)
 	}
@@ -45,6 +49,7 @@ func Rebalance(g *Graph, band domain.Band, grids, target int) (*Rebalancing, err
 	p := NewPartition(g, band, labels, n)
 	p.countMoves = true
 	p.closed = make([]bool, n)
+	p.frozen = frozen
 	rb := &Rebalancing{Partition: p, Grids: grids, CutFrom: map[int]int{}}
 	for j := grids; j < target; j++ {
 		if err := rb.cutNew(j); err != nil {

@@ -69,7 +69,13 @@ func (rb *Rebalancing) Steps() ([]Step, error) {
 			}
 		}
 		if target < 0 {
-			return nil, fmt.Errorf("suggest: the rebalancing cannot be ordered into ops that keep every grid in one piece")
+			stuck := &unordered{}
+			for a := range cur {
+				if p.Label[a] != want[a] {
+					stuck.atoms = append(stuck.atoms, int32(a))
+				}
+			}
+			return nil, stuck
 		}
 		for p.take(target, want) {
 		}
@@ -95,6 +101,14 @@ func (rb *Rebalancing) Steps() ([]Step, error) {
 		steps = append(steps, Step{Kind: "split", Target: from, Labels: labels, Parts: len(news) + 1})
 	}
 	return steps, nil
+}
+
+// unordered says which atoms' moves could not be ordered into ops that
+// keep every grid in one piece (each waits for another to move first).
+type unordered struct{ atoms []int32 }
+
+func (u *unordered) Error() string {
+	return fmt.Sprintf("suggest: the moves of %d atoms cannot be ordered into ops that keep every grid in one piece", len(u.atoms))
 }
 
 // canTake reports whether grid t can take one of the atoms that must come

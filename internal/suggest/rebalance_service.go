@@ -2,6 +2,7 @@ package suggest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -139,16 +140,36 @@ func (s *Service) rebalance(ctx context.Context, plan domain.Plan, code string, 
 // the change set.
 func (s *Service) rebalanceInto(ctx context.Context, plan domain.Plan, parent domain.Grid, ans *RebalanceAnswer, g *Graph,
 	grids []domain.Grid, band domain.Band, target int, opt RebalanceOptions) (*rebalanced, error) {
-	rb, err := Rebalance(g, band, len(grids), target)
-	if err != nil {
+	var frozen []bool
+	var r *rebalanced
+	var cs []byte
+	var err error
+	for try := 0; ; try++ {
+		var rb *Rebalancing
+		if rb, err = Rebalance(g, band, len(grids), target, frozen); err != nil {
+			return nil, err
+		}
+		r = &rebalanced{g: g, rb: rb, grids: grids, band: band}
+		cs, err = s.rebalanceChangeSet(ctx, plan, parent, r)
+		var stuck *unordered
+		if errors.As(err, &stuck) && try < 3 {
+			if frozen == nil {
+				frozen = make([]bool, len(g.Atoms))
+			}
+			for _, a := range stuck.atoms {
+				frozen[a] = true
+			}
+			continue
+		}
+		break
+	}
+	var stuck *unordered
+	if errors.As(err, &stuck) {
+		cs, ans.Refused = nil, []string{stuck.Error()}
+	} else if err != nil {
 		return nil, err
 	}
-	r := &rebalanced{g: g, rb: rb, grids: grids, band: band}
 	if err := s.describeRebalance(ans, r); err != nil {
-		return nil, err
-	}
-	cs, err := s.rebalanceChangeSet(ctx, plan, parent, r)
-	if err != nil {
 		return nil, err
 	}
 	ans.Proposals = []Proposal{}
@@ -158,7 +179,7 @@ func (s *Service) rebalanceInto(ctx context.Context, plan domain.Plan, parent do
 	prop := Proposal{WithinBand: ans.WithinAfter == ans.GridsAfter, ChangeSet: cs,
 		Why: fmt.Sprintf("%d of %d grids within the band before, %d of %d after; %d households and %.0f m² of ground change grid",
 			ans.WithinBefore, ans.GridsBefore, ans.WithinAfter, ans.GridsAfter, ans.HouseholdsMoved, ans.ChangedAreaM2)}
-	ans.Proposals, ans.Refused, err = s.finish(ctx, plan, []Proposal{prop}, opt.Preview)
+	ans.Proposals, ans.Refused, err = finish(ctx, s, plan, []Proposal{prop}, itself, opt.Preview)
 	return r, err
 }
 

@@ -15,7 +15,7 @@ func TestRebalanceMovesFewHouseholds(t *testing.T) {
 		}
 		return 50
 	}))
-	rb, err := Rebalance(g, gridBand, 2, 2)
+	rb, err := Rebalance(g, gridBand, 2, 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestRebalanceChainsThroughAFullGrid(t *testing.T) {
 	// one on (an ejection chain), or several single moves do the same.
 	cells := []int64{180, 180, 180, 160, 160, 160, 80, 80, 80}
 	g := mustBuild(t, latticeGround(t, 9, 1, 10, 3, func(i, _ int) int { return i / 3 }, func(i, _ int) int64 { return cells[i] }))
-	rb, err := Rebalance(g, gridBand, 3, 3)
+	rb, err := Rebalance(g, gridBand, 3, 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestRebalanceMergesAndCuts(t *testing.T) {
 	// Three grids of a row of 150 households a cell: 1 + 1 + 2 cells hold
 	// 150 | 150 | 300; 600 households make at most two grids of 300–500.
 	g := mustBuild(t, latticeGround(t, 4, 1, 10, 3, func(i, _ int) int { return min(i, 2) }, func(int, int) int64 { return 150 }))
-	rb, err := Rebalance(g, gridBand, 3, 2)
+	rb, err := Rebalance(g, gridBand, 3, 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestRebalanceMergesAndCuts(t *testing.T) {
 
 	// One grid of 1,000 households in four cells needs a second grid.
 	g = mustBuild(t, latticeGround(t, 4, 1, 10, 1, oneGrid, func(int, int) int64 { return 250 }))
-	if rb, err = Rebalance(g, gridBand, 1, 2); err != nil {
+	if rb, err = Rebalance(g, gridBand, 1, 2, nil); err != nil {
 		t.Fatal(err)
 	}
 	if rb.CutFrom[1] != 0 || rb.cost().gap > costEps {

@@ -32,6 +32,9 @@ func (p *Partition) moves(buf []move) []move {
 	buf = buf[:0]
 	var tos []int
 	for a := range p.g.Atoms {
+		if p.frozen != nil && p.frozen[a] {
+			continue
+		}
 		from := p.Label[a]
 		tos = tos[:0]
 		for _, l := range p.g.Links[a] {

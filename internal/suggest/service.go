@@ -196,12 +196,14 @@ func refusal(err error) string {
 	return "the editing layer could not build the edit: " + err.Error()
 }
 
-// finish previews each proposal when asked, dropping (and logging) any
-// the editing layer refuses, and numbers the rest.
-func (s *Service) finish(ctx context.Context, plan domain.Plan, ps []Proposal, preview bool) ([]Proposal, []string, error) {
-	var out []Proposal
+// finish previews each proposal when asked (at gives the Proposal a
+// kind's proposal holds), dropping (and logging) any the editing layer
+// does not take, and numbers the rest.
+func finish[T any](ctx context.Context, s *Service, plan domain.Plan, props []T, at func(*T) *Proposal, preview bool) ([]T, []string, error) {
+	out := []T{}
 	var refused []string
-	for _, p := range ps {
+	for _, x := range props {
+		p := at(&x)
 		if preview {
 			res, err := s.preview(ctx, plan, p.ChangeSet)
 			if ctx.Err() != nil {
@@ -217,12 +219,11 @@ func (s *Service) finish(ctx context.Context, plan domain.Plan, ps []Proposal, p
 			p.Preview = res
 		}
 		p.Rank = len(out) + 1
-		out = append(out, p)
-	}
-	if out == nil {
-		out = []Proposal{}
+		out = append(out, x)
 	}
 	return out, refused, nil
 }
+
+func itself(p *Proposal) *Proposal { return p }
 
 func planarArea(mp orb.MultiPolygon) float64 { return math.Abs(planar.Area(mp)) }

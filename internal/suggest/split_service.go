@@ -99,7 +99,8 @@ func (s *Service) Split(ctx context.Context, plan domain.Plan, code string, opt 
 		}
 		props = append(props, sp)
 	}
-	return ans, s.finishSplits(ctx, plan, ans, props, opt.Preview)
+	ans.Proposals, ans.Refused, err = finish(ctx, s, plan, props, func(p *SplitProposal) *Proposal { return &p.Proposal }, opt.Preview)
+	return ans, err
 }
 
 // partsFor decides k: the one asked for, checked, or the fewest parts
@@ -228,29 +229,6 @@ func splitWhy(sp SplitProposal, k int) string {
 	}
 	return fmt.Sprintf("%d parts of %s households, %s; cut %.0f m long, %.0f%% along streets; Polsby–Popper %s",
 		k, strings.Join(h, ", "), within, sp.CutM, street, strings.Join(pp, ", "))
-}
-
-// finishSplits previews and numbers the proposals.
-func (s *Service) finishSplits(ctx context.Context, plan domain.Plan, ans *SplitAnswer, props []SplitProposal, preview bool) error {
-	ps := make([]Proposal, len(props))
-	for i, p := range props {
-		ps[i] = p.Proposal
-	}
-	done, refused, err := s.finish(ctx, plan, ps, preview)
-	if err != nil {
-		return err
-	}
-	ans.Refused = refused
-	ans.Proposals = []SplitProposal{}
-	k := 0
-	for _, p := range props {
-		if k < len(done) && string(done[k].ChangeSet) == string(p.ChangeSet) {
-			p.Proposal = done[k]
-			ans.Proposals = append(ans.Proposals, p)
-			k++
-		}
-	}
-	return nil
 }
 
 func linesAsGeometry(ls []orb.LineString) []orb.Geometry {

@@ -13,6 +13,7 @@ import (
 	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/store"
+	"github.com/gridplan/gridplan/internal/suggest"
 )
 
 // benchmark measures one capability against its reference on a plan.
@@ -28,6 +29,7 @@ func benchmarks() map[string]benchmark {
 		"edit":     benchEdit,
 		"features": benchFeatures,
 		"formats":  benchFormats,
+		"suggest":  suggest.Bench,
 	}
 }
 

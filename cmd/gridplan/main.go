@@ -60,6 +60,7 @@ func commands() []command {
 		{"token", "token create --user USER [--label L] [--expires 90d|never] | token list [--user USER] | token revoke ID",
 			"manage bearer tokens (printed once at creation)", runToken},
 		{"log", "log [NAME] [--limit 100] [--format text|json]", "who changed what: a plan's access log (all of it without NAME)", runLog},
+		{"suggest", suggestUsage, "propose splits, merges and rebalancing as change sets for a draft", runSuggest},
 		{"bench", "bench WHAT [--scale 1] [--runs 5]", "measure gridplan against its reference on the demo district", runBench},
 		{"export", "export NAME [--format geojson|shp|gpkg|kml|kmz|csv] [--level N] [--what grids|units|facilities|findings] [--crs EPSG:N|plan] [--encoding UTF-8|GBK] [-o FILE|DIR] | export NAME --bundle FILE.gpkg",
 			"export a plan as GeoJSON, Shapefile, GeoPackage, KML/KMZ or CSV, or whole as a bundle", runExport},

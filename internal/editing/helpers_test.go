@@ -203,34 +203,11 @@ func (f *fixture) judgeVertices(p domain.Plan, codes []string) {
 	}
 }
 
-// judgeConserved asks PostGIS whether every unit lies in exactly one grid
-// of each level of the base tiling (overlay special grids and everything
-// under them count their residents again, apart), so persons and
-// households are conserved.
+// judgeConserved asks PostGIS whether persons and households are
+// conserved (pgtest.JudgeConserved).
 func (f *fixture) judgeConserved(p domain.Plan) {
 	f.t.Helper()
-	ws := f.view(p.View).Workspace
-	// Grids drive the join so that PostGIS prepares each grid's polygon
-	// once for all the units in it.
-	n := f.scalar(`
-		WITH RECURSIVE over AS (
-			SELECT code FROM grid WHERE ws_id = $1 AND kind = 'special' AND mode = 'overlay'
-			UNION SELECT g.code FROM grid g JOIN over ON g.parent_code = over.code WHERE g.ws_id = $1),
-		skip AS (SELECT coalesce(array_agg(code), '{}') AS codes FROM over),
-		plan AS (SELECT plan_id FROM workspace WHERE id = $1),
-		hits AS (
-			SELECT u.id, g.level, count(*) AS n
-			  FROM grid g CROSS JOIN skip CROSS JOIN plan
-			  JOIN unit u ON u.plan_id = plan.plan_id AND u.geom && g.geom
-			   AND ST_Intersects(g.geom, CASE WHEN GeometryType(u.geom) = 'POINT' THEN u.geom ELSE ST_PointOnSurface(u.geom) END)
-			 WHERE g.ws_id = $1 AND NOT g.code = ANY(skip.codes)
-			 GROUP BY u.id, g.level)
-		SELECT (SELECT count(*) FROM unit, plan WHERE unit.plan_id = plan.plan_id)
-		     * (SELECT count(DISTINCT level) FROM grid WHERE ws_id = $1)
-		     - (SELECT count(*) FROM hits WHERE n = 1)`, ws)
-	if n > 0 {
-		f.t.Errorf("%s: %v unit-levels are not in exactly one grid", p.Describe(), n)
-	}
+	pgtest.JudgeConserved(f.t, f.db, f.view(p.View).Workspace)
 }
 
 // audit runs a fresh audit of the view (new checkers, nothing cached).

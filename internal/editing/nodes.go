@@ -1,7 +1,6 @@
 package editing
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/paulmach/orb"
@@ -81,31 +80,15 @@ func (w *work) spread(shapes map[string]orb.MultiPolygon, rewritten map[string]b
 func insertNodes(mp orb.MultiPolygon, pts []orb.Point, idx *geo.PointBuckets) (orb.MultiPolygon, bool) {
 	vertices := map[orb.Point]bool{}
 	eachVertex(mp, func(q orb.Point) { vertices[q] = true })
+	on := func(a, b, v orb.Point) bool { return !vertices[v] && inSegment(a, b, v) }
 	changed := false
-	var buf []int32
 	out := make(orb.MultiPolygon, len(mp))
 	for i, p := range mp {
 		out[i] = make(orb.Polygon, len(p))
 		for j, r := range p {
-			nr := make(orb.Ring, 0, len(r))
-			for k := 0; k+1 < len(r); k++ {
-				a, b := r[k], r[k+1]
-				nr = append(nr, a)
-				buf = idx.InBound(orb.Bound{Min: a, Max: a}.Extend(b).Pad(1e-6), buf[:0])
-				var on []orb.Point
-				for _, n := range buf {
-					if v := pts[n]; !vertices[v] && inSegment(a, b, v) {
-						on = append(on, v)
-					}
-				}
-				if len(on) == 0 {
-					continue
-				}
-				slices.SortFunc(on, func(x, y orb.Point) int { return cmp.Compare(dist2(a, x), dist2(a, y)) })
-				nr = append(nr, slices.Compact(on)...)
-				changed = true
-			}
-			out[i][j] = append(nr, r[len(r)-1])
+			nr := orb.Ring(geo.InsertAlong(r, pts, idx, 1e-6, on))
+			changed = changed || len(nr) != len(r)
+			out[i][j] = nr
 		}
 	}
 	return out, changed

@@ -91,6 +91,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 			r.Get("/drafts", s.listDrafts)
 			r.Get("/drafts/{draft}", s.getDraft)
 			r.Get("/drafts/{draft}/diff", s.draftDiff)
+			r.Route("/drafts/{draft}/suggestions", s.suggestRoutes)
 			if s.edits != nil {
 				r.Put("/grids/{code}", s.putGrid)
 				r.Delete("/grids/{code}", s.deleteGrid)

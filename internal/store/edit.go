@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -129,62 +127,9 @@ func (e *Edit) ToMetric(ctx context.Context, geoms []orb.Geometry) ([]orb.Geomet
 }
 
 // Faces nodes the rings of polygons and the lines together and returns
-// the faces they enclose (PostGIS's ST_Node and ST_Polygonize, in the
-// plan's CRS): a planar arrangement whose faces share edges with
-// identical vertices.
+// the faces they enclose, in the plan's CRS (see faces).
 func (e *Edit) Faces(ctx context.Context, polygons []orb.MultiPolygon, lines []orb.LineString) ([]orb.Polygon, error) {
-	var wkbs [][]byte
-	for _, p := range polygons {
-		b, err := encodeEWKB(p, e.SRID)
-		if err != nil {
-			return nil, err
-		}
-		wkbs = append(wkbs, b)
-	}
-	var lwkbs [][]byte
-	for _, l := range lines {
-		b, err := encodeEWKB(l, e.SRID)
-		if err != nil {
-			return nil, err
-		}
-		lwkbs = append(lwkbs, b)
-	}
-	rows, err := e.tx.Query(ctx, `
-		WITH lines AS (
-			-- Dumped into single lines: a grid with a hole or two parts has a
-			-- MultiLineString boundary, and ST_Collect of those would be a
-			-- GeometryCollection, which ST_Node refuses.
-			SELECT (ST_Dump(ST_Boundary(ST_GeomFromEWKB(w)))).geom AS l FROM unnest(@polys::bytea[]) AS t(w)
-			UNION ALL SELECT ST_GeomFromEWKB(w) FROM unnest(@lines::bytea[]) AS t(w))
-		SELECT ST_AsEWKB((ST_Dump(ST_Polygonize(n))).geom)
-		  FROM (SELECT ST_Node(ST_Collect(l)) AS n FROM lines) t`,
-		pgx.NamedArgs{"polys": wkbs, "lines": lwkbs})
-	if err != nil {
-		return nil, pgError(err, "edit geometry")
-	}
-	faces, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (orb.Polygon, error) {
-		var wkb []byte
-		if err := r.Scan(&wkb); err != nil {
-			return nil, err
-		}
-		g, err := decodeEWKB(wkb)
-		if err != nil {
-			return nil, err
-		}
-		p, ok := g.(orb.Polygon)
-		if !ok {
-			return nil, fmt.Errorf("polygonize gave a %s", g.GeoJSONType())
-		}
-		return p, nil
-	})
-	if err != nil {
-		var pgErr interface{ SQLState() string }
-		if errors.As(err, &pgErr) && pgErr.SQLState() == "XX000" {
-			return nil, domain.Errorf(domain.ErrInvalid, "PostGIS could not node the edit's lines with the grids' boundaries (%v); draw the line a little differently", err)
-		}
-		return nil, err
-	}
-	return faces, nil
+	return faces(ctx, e.tx, e.SRID, polygons, lines)
 }
 
 // ErrStale says a grid changed after the change set's base.

@@ -206,6 +206,19 @@ func TestBundleHistory(t *testing.T) {
 		t.Errorf("an old bundle restored other grids: %s, %s", a, b)
 	}
 
+	// A plan that has no history yet (no grids) restores as empty as it was.
+	run("plan", "create", "empty")
+	emptyBundle := filepath.Join(dir, "empty.gpkg")
+	run("export", "empty", "--bundle", emptyBundle)
+	run("import", "bundle", "empty2", emptyBundle)
+	var emptyHead *int
+	var emptyNext, emptyRevs int
+	one(`SELECT head_revision, next_revision, (SELECT count(*) FROM revision r WHERE r.plan_id = p.id) FROM plan p WHERE name = 'empty2'`,
+		nil, &emptyHead, &emptyNext, &emptyRevs)
+	if emptyHead != nil || emptyNext != 1 || emptyRevs != 0 {
+		t.Errorf("an empty plan restored with head %v, next %d, %d revisions", emptyHead, emptyNext, emptyRevs)
+	}
+
 	// A history that does not hold together: exit 2, one line naming the
 	// table and the row, nothing stored.
 	noVersion := filepath.Join(dir, "no-version.gpkg")

@@ -62,8 +62,8 @@ type BundleTable struct {
 	// Published marks tables of workspace rows: only the published
 	// plan's are bundled.
 	Published bool
-	// Since is the bundle version that added the table; older bundles
-	// lack it and restore without it.
+	// Since is the bundle version that added the table (0: the first);
+	// older bundles lack it and restore without it.
 	Since int
 	// Select, when set, is the fixed query that reads the table's rows of
 	// plan @plan, its geometry as EWKB named g: for tables whose bundle
@@ -90,13 +90,10 @@ func BundleTables() []BundleTable {
 		{Name: "net_edge", Columns: c("id", "source", "target", "length_m", "highway", "osm_way", "geom:geom"), OrderBy: []string{"id"}, Restore: RestoreRows},
 	}
 	tables = append(tables, historyTables()...)
-	for i := range tables {
-		tables[i].Since = max(tables[i].Since, 1)
-	}
 	return append(tables,
-		BundleTable{Name: "grid", Columns: c("code", "name", "level", "parent_code", "kind", "category", "mode", "properties:json", "geom:geom"), OrderBy: []string{"level", "code"}, Restore: RestoreGrids, Published: true, Since: 1},
-		BundleTable{Name: "unit", Columns: c("name", "persons", "households", "properties:json", "geom:geom"), OrderBy: []string{"id"}, Restore: RestoreUnits, Since: 1},
-		BundleTable{Name: "facility", Columns: c("type", "name", "properties:json", "geom:geom"), OrderBy: []string{"id"}, Restore: RestoreFacilities, Since: 1},
+		BundleTable{Name: "grid", Columns: c("code", "name", "level", "parent_code", "kind", "category", "mode", "properties:json", "geom:geom"), OrderBy: []string{"level", "code"}, Restore: RestoreGrids, Published: true},
+		BundleTable{Name: "unit", Columns: c("name", "persons", "households", "properties:json", "geom:geom"), OrderBy: []string{"id"}, Restore: RestoreUnits},
+		BundleTable{Name: "facility", Columns: c("type", "name", "properties:json", "geom:geom"), OrderBy: []string{"id"}, Restore: RestoreFacilities},
 	)
 }
 

@@ -90,7 +90,7 @@ func readBundleHistory(rows map[string][]BundleRow) (bundleHistory, error) {
 		}
 		if d := r.Values["draft"]; d != nil {
 			if name, _ := d.(string); !drafts[name] {
-				return h, historyError("revision, revision %d: draft %v is not in the bundle's draft table", n, d)
+				return h, historyError("revision, revision %d: draft %q is not in the bundle's draft table", n, name)
 			}
 		}
 		ids, ok := bundleIDs(r.Values["grids"])

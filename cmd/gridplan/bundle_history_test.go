@@ -227,12 +227,17 @@ func TestBundleHistory(t *testing.T) {
 	noRevision := filepath.Join(dir, "no-revision.gpkg")
 	copyFile(t, bundle, noRevision)
 	ogrinfo(t, noRevision, "-sql", "UPDATE lineage SET revision = 999 WHERE gpkg_fid = (SELECT min(gpkg_fid) FROM lineage)")
+	otherCRS := filepath.Join(dir, "other-crs.gpkg")
+	copyFile(t, bundle, otherCRS)
+	ogrinfo(t, otherCRS, "-sql", "UPDATE plan SET srid = 4526")
 	before := historyCounts(t, db)
 	for _, c := range []struct{ file, want string }{
 		{noVersion, fmt.Sprintf("no-version.gpkg: bundle table revision, revision %d: grid_version id %d is not in the bundle's grid_version table",
 			firstUse, lastVersion)},
 		{noRevision, "no-revision.gpkg: bundle table lineage, row 1 ("},
 		{noRevision, "): revision 999 is not in the bundle's revision table"},
+		{otherCRS, "other-crs.gpkg: bundle table grid_version, grid "},
+		{otherCRS, ": its metric shape is in EPSG:4547, the plan's CRS is EPSG:4526"},
 	} {
 		r := gridplan(t, dsn, "import", "bundle", "bad", c.file)
 		if msg := strings.TrimSpace(r.stderr); r.code != exitBadInput || strings.Contains(msg, "\n") || !strings.Contains(msg, c.want) {

@@ -85,6 +85,9 @@ func RestoreBundle(ctx context.Context, db *store.DB, path, name string, sink Si
 	}
 	if history {
 		err = db.RestoreBundleHistory(ctx, plan, c.rows, domain.ActorFrom(ctx))
+		if domain.ErrorCode(err) == domain.ErrInvalid {
+			err = domain.Errorf(domain.ErrInvalid, "%s: %s", path, domain.ErrorMessage(err))
+		}
 	} else {
 		// Bundles hold WGS84, which the inserts store as it is.
 		_, err = sink.Grids(db, plan, c.grids, domain.WGS84)

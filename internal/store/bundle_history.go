@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 
 	"github.com/jackc/pgx/v5"
@@ -131,7 +132,22 @@ func restoreVersions(ctx context.Context, tx pgx.Tx, planID int64, h bundleHisto
 		SELECT r.id, @plan, r.code, r.name, r.level, r.parent_code, r.kind, r.category, r.mode, r.properties, r.geom, r.geom_m
 		  FROM jsonb_populate_recordset(NULL::grid_version, @rows::jsonb) r ORDER BY r.id`,
 		pgx.NamedArgs{"plan": planID, "rows": doc})
-	return remap, pgError(err, "bundle table grid_version")
+	if err != nil {
+		return nil, pgError(err, "bundle table grid_version")
+	}
+	// The metric shapes are what the audits measure: in another CRS than
+	// the plan's they would be measured wrong.
+	var code string
+	var srid, want int
+	err = tx.QueryRow(ctx, `SELECT v.code, ST_SRID(v.geom_m), p.srid FROM grid_version v JOIN plan p ON p.id = v.plan_id
+		WHERE v.plan_id = @plan AND ST_SRID(v.geom_m) <> p.srid LIMIT 1`, pgx.NamedArgs{"plan": planID}).Scan(&code, &srid, &want)
+	if err == nil {
+		return nil, historyError("grid_version, grid %s: its metric shape is in EPSG:%d, the plan's CRS is EPSG:%d", code, srid, want)
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return nil, err
+	}
+	return remap, nil
 }
 
 // restoreRevisions inserts drafts (without working copies yet), revisions

@@ -47,6 +47,9 @@ func TestBundleRoundTrip(t *testing.T) {
 		t.Fatalf("import bundle: %+v", r)
 	}
 	for _, table := range store.BundleTables() {
+		if table.Select != "" {
+			continue // not the table's own columns: TestBundleHistory compares what they mean
+		}
 		if a, b := tableHash(t, dsn, table, "orig"), tableHash(t, dsn, table, "copy"); a != b {
 			t.Errorf("table %s: rows hash %s in the original, %s restored", table.Name, a, b)
 		}
@@ -87,7 +90,7 @@ func TestBundleRoundTrip(t *testing.T) {
 }
 
 // tableHash hashes a plan's rows of a bundle table, the columns the bundle
-// carries in its order.
+// carries in its order (of a workspace table, the published plan's rows).
 func tableHash(t *testing.T, dsn string, table store.BundleTable, plan string) string {
 	t.Helper()
 	var cols, order []string
@@ -104,6 +107,9 @@ func tableHash(t *testing.T, dsn string, table store.BundleTable, plan string) s
 	owner := "plan_id"
 	if table.Restore == store.RestorePlan {
 		owner = "id"
+	}
+	if table.Published {
+		owner = "ws_id = (SELECT w.id FROM workspace w JOIN plan p ON p.id = w.plan_id WHERE w.kind = 'published' AND p.name = $1) AND plan_id"
 	}
 	var hash string
 	queryRow(t, dsn, `SELECT md5(coalesce(string_agg(to_jsonb(r)::text, '|'), '')) FROM (SELECT `+strings.Join(cols, ", ")+

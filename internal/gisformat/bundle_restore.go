@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -28,6 +29,7 @@ type Sink struct {
 
 // bundleContents is a bundle read whole, before anything is written.
 type bundleContents struct {
+	version    int
 	rows       map[string][]store.BundleRow
 	grids      []domain.Grid
 	units      []domain.Unit
@@ -35,9 +37,12 @@ type bundleContents struct {
 }
 
 // RestoreBundle creates plan name from the bundle at path. The bundle is
-// read and checked whole first (a foreign or truncated GeoPackage fails
-// then, with one line); if a write then fails, the new plan is deleted
-// again, so a failed restore leaves nothing.
+// read and checked whole first (a foreign or truncated GeoPackage, or a
+// history that does not hold together, fails then, with one line); if a
+// write then fails, the new plan is deleted again, so a failed restore
+// leaves nothing. A bundle with history restores it and the published
+// grids from it, recording nothing new; an older bundle's grids are
+// imported, as one import revision.
 func RestoreBundle(ctx context.Context, db *store.DB, path, name string, sink Sink) (plan domain.Plan, err error) {
 	if err := domain.ValidatePlanName(name); err != nil {
 		return plan, err
@@ -51,6 +56,12 @@ func RestoreBundle(ctx context.Context, db *store.DB, path, name string, sink Si
 	c, err := readBundle(ctx, path)
 	if err != nil {
 		return plan, err
+	}
+	history := c.version >= store.BundleHistoryVersion
+	if history {
+		if err := store.CheckBundleHistory(c.rows); err != nil {
+			return plan, domain.Errorf(domain.ErrInvalid, "%s: %s", path, domain.ErrorMessage(err))
+		}
 	}
 	head := c.rows["plan"]
 	if len(head) != 1 {
@@ -72,8 +83,16 @@ func RestoreBundle(ctx context.Context, db *store.DB, path, name string, sink Si
 	if err = db.RestoreBundleRows(ctx, plan.ID, c.rows); err != nil {
 		return plan, err
 	}
-	// Bundles hold WGS84, which the inserts store as it is.
-	if _, err = sink.Grids(db, plan, c.grids, domain.WGS84); err != nil {
+	if history {
+		err = db.RestoreBundleHistory(ctx, plan, c.rows, domain.ActorFrom(ctx))
+		if domain.ErrorCode(err) == domain.ErrInvalid {
+			err = domain.Errorf(domain.ErrInvalid, "%s: %s", path, domain.ErrorMessage(err))
+		}
+	} else {
+		// Bundles hold WGS84, which the inserts store as it is.
+		_, err = sink.Grids(db, plan, c.grids, domain.WGS84)
+	}
+	if err != nil {
 		return plan, err
 	}
 	if _, err = sink.Units(db, plan, c.units, domain.WGS84); err != nil {
@@ -100,11 +119,19 @@ func readBundle(ctx context.Context, path string) (bundleContents, error) {
 	if err != nil {
 		return c, err
 	}
-	if len(meta) != 1 || meta[0].Values["format"] != bundleFormat || meta[0].Values["version"] != bundleVersion {
-		return c, domain.Errorf(domain.ErrInvalid, "%s: not a version %s gridplan bundle", path, bundleVersion)
+	if len(meta) != 1 || meta[0].Values["format"] != bundleFormat {
+		return c, domain.Errorf(domain.ErrInvalid, "%s: not a gridplan bundle (its %s table says otherwise)", path, bundleMeta)
+	}
+	version, _ := meta[0].Values["version"].(string)
+	if c.version, err = strconv.Atoi(version); err != nil || c.version < 1 || c.version > store.BundleVersion {
+		return c, domain.Errorf(domain.ErrInvalid, "%s: a gridplan bundle of version %q; this gridplan reads versions 1 to %d "+
+			"(a newer gridplan made it?)", path, version, store.BundleVersion)
 	}
 	listed, _ := meta[0].Values["tables"].(string)
 	for _, t := range store.BundleTables() {
+		if t.Since > c.version {
+			continue // the version that made it had no such table
+		}
 		if !slices.Contains(layers, t.Name) || !slices.Contains(strings.Split(listed, ","), t.Name) {
 			return c, domain.Errorf(domain.ErrInvalid, "%s: the bundle lacks its %s table (damaged, or made by another gridplan)", path, t.Name)
 		}
@@ -118,7 +145,10 @@ func readBundle(ctx context.Context, path string) (bundleContents, error) {
 // read reads one table: features through geojsonio's mapping, other rows
 // as they are.
 func (c *bundleContents) read(ctx context.Context, path string, t store.BundleTable) error {
-	if t.Restore == store.RestorePlan || t.Restore == store.RestoreRows {
+	// With history, the published grids are restored from it and the grid
+	// table's rows are compared with them as they are.
+	asRows := t.Restore == store.RestoreGrids && c.version >= store.BundleHistoryVersion
+	if t.Restore == store.RestorePlan || t.Restore == store.RestoreRows || t.Restore == store.RestoreHistory || asRows {
 		rows, err := readRows(ctx, path, t.Name)
 		c.rows[t.Name] = rows
 		return err

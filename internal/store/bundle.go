@@ -41,7 +41,16 @@ const (
 	RestoreGrids      Restore = "grids"
 	RestoreUnits      Restore = "units"
 	RestoreFacilities Restore = "facilities"
+	// RestoreHistory tables (the plan's revisions and what they are made
+	// of) are written by RestoreBundleHistory, in one transaction, which
+	// then restores the published grids from them instead of the import.
+	RestoreHistory Restore = "history"
 )
+
+// BundleVersion is the version of the bundle format this gridplan writes;
+// it reads every version from 1 up to it. Version 2 added the plan's
+// history (BundleHistoryVersion).
+const BundleVersion = 2
 
 // BundleTable is one table of a plan bundle. Name and column names are
 // SQL identifiers from this list only, never from input.
@@ -53,35 +62,51 @@ type BundleTable struct {
 	// Published marks tables of workspace rows: only the published
 	// plan's are bundled.
 	Published bool
+	// Since is the bundle version that added the table (0: the first);
+	// older bundles lack it and restore without it.
+	Since int
+	// Select, when set, is the fixed query that reads the table's rows of
+	// plan @plan, its geometry as EWKB named g: for tables whose bundle
+	// columns are not the database's own (a draft named instead of its
+	// id). Tables without it read their own columns.
+	Select string
 }
 
 // BundleTables lists, in restore order, every table a plan bundle holds and
-// the columns that make a plan what it is: not ids the database assigns,
-// timestamps, metric copies (kept by triggers) or audit results (an audit
-// recomputes them).
+// the columns that make a plan what it is: not ids the database assigns
+// (but for grid_version's, which revisions name and a restore maps),
+// metric copies kept by triggers, or audit results (an audit recomputes
+// them).
 func BundleTables() []BundleTable {
-	c := func(names ...string) []BundleColumn {
-		cols := make([]BundleColumn, len(names))
-		for i, n := range names {
-			cols[i].Name = strings.TrimSuffix(strings.TrimSuffix(n, ":json"), ":geom")
-			cols[i].JSON = strings.HasSuffix(n, ":json")
-			cols[i].Geometry = strings.HasSuffix(n, ":geom")
-		}
-		return cols
+	c := bundleColumns
+	tables := []BundleTable{
+		{Name: "plan", Columns: c("title", "srid", "sliver_area_m2", "sliver_width_m", "boundary:geom"), OrderBy: []string{"id"}, Restore: RestorePlan},
+		{Name: "plan_level", Columns: c("level", "name", "min_persons", "max_persons", "min_households", "max_households", "target_persons"), OrderBy: []string{"level"}, Restore: RestoreRows},
+		{Name: "plan_balance", Columns: c("polygon_units"), OrderBy: []string{"plan_id"}, Restore: RestoreRows},
+		{Name: "coverage_settings", Columns: c("noise_m"), OrderBy: []string{"plan_id"}, Restore: RestoreRows},
+		{Name: "coverage_mask", Columns: c("name", "geom:geom"), OrderBy: []string{"id"}, Restore: RestoreRows},
+		{Name: "circle_rule", Columns: c("facility_type", "minutes", "speed_m_per_min", "target_pct", "also_types:json", "note"), OrderBy: []string{"facility_type", "minutes"}, Restore: RestoreRows},
+		{Name: "net_node", Columns: c("id", "geom:geom"), OrderBy: []string{"id"}, Restore: RestoreRows},
+		{Name: "net_edge", Columns: c("id", "source", "target", "length_m", "highway", "osm_way", "geom:geom"), OrderBy: []string{"id"}, Restore: RestoreRows},
 	}
-	return []BundleTable{
-		{"plan", c("title", "srid", "sliver_area_m2", "sliver_width_m", "boundary:geom"), []string{"id"}, RestorePlan, false},
-		{"plan_level", c("level", "name", "min_persons", "max_persons", "min_households", "max_households", "target_persons"), []string{"level"}, RestoreRows, false},
-		{"plan_balance", c("polygon_units"), []string{"plan_id"}, RestoreRows, false},
-		{"coverage_settings", c("noise_m"), []string{"plan_id"}, RestoreRows, false},
-		{"coverage_mask", c("name", "geom:geom"), []string{"id"}, RestoreRows, false},
-		{"circle_rule", c("facility_type", "minutes", "speed_m_per_min", "target_pct", "also_types:json", "note"), []string{"facility_type", "minutes"}, RestoreRows, false},
-		{"net_node", c("id", "geom:geom"), []string{"id"}, RestoreRows, false},
-		{"net_edge", c("id", "source", "target", "length_m", "highway", "osm_way", "geom:geom"), []string{"id"}, RestoreRows, false},
-		{"grid", c("code", "name", "level", "parent_code", "kind", "category", "mode", "properties:json", "geom:geom"), []string{"level", "code"}, RestoreGrids, true},
-		{"unit", c("name", "persons", "households", "properties:json", "geom:geom"), []string{"id"}, RestoreUnits, false},
-		{"facility", c("type", "name", "properties:json", "geom:geom"), []string{"id"}, RestoreFacilities, false},
+	tables = append(tables, historyTables()...)
+	return append(tables,
+		BundleTable{Name: "grid", Columns: c("code", "name", "level", "parent_code", "kind", "category", "mode", "properties:json", "geom:geom"), OrderBy: []string{"level", "code"}, Restore: RestoreGrids, Published: true},
+		BundleTable{Name: "unit", Columns: c("name", "persons", "households", "properties:json", "geom:geom"), OrderBy: []string{"id"}, Restore: RestoreUnits},
+		BundleTable{Name: "facility", Columns: c("type", "name", "properties:json", "geom:geom"), OrderBy: []string{"id"}, Restore: RestoreFacilities},
+	)
+}
+
+// bundleColumns reads column names with their kind as a suffix: ":json"
+// for JSON, ":geom" for the geometry.
+func bundleColumns(names ...string) []BundleColumn {
+	cols := make([]BundleColumn, len(names))
+	for i, n := range names {
+		cols[i].Name = strings.TrimSuffix(strings.TrimSuffix(n, ":json"), ":geom")
+		cols[i].JSON = strings.HasSuffix(n, ":json")
+		cols[i].Geometry = strings.HasSuffix(n, ":geom")
 	}
+	return cols
 }
 
 // BundleRow is one row: its columns by name (numbers as json.Number, JSON
@@ -101,32 +126,28 @@ func (t BundleTable) geometryColumn() string {
 	return ""
 }
 
-// EachBundleRow streams a plan's rows of one bundle table in a fixed order.
-func (db *DB) EachBundleRow(ctx context.Context, planID int64, t BundleTable, fn func(BundleRow) error) error {
-	var cols, order []string
-	for _, c := range t.Columns {
-		if !c.Geometry {
-			cols = append(cols, pgx.Identifier{c.Name}.Sanitize())
-		}
+// BundleReader streams a plan's rows of one bundle table in a fixed order.
+type BundleReader func(t BundleTable, fn func(BundleRow) error) error
+
+// ReadBundle runs fn with a reader of plan planID's bundle tables that all
+// read one snapshot of the database (a read-only, repeatable-read
+// transaction), so that the revisions a bundle holds name exactly the grid
+// versions it holds, whatever is edited while it is written.
+func (db *DB) ReadBundle(ctx context.Context, planID int64, fn func(BundleReader) error) error {
+	return db.readOnly(ctx, func(tx pgx.Tx) error {
+		return fn(func(t BundleTable, each func(BundleRow) error) error {
+			return eachBundleRow(ctx, tx, planID, t, each)
+		})
+	})
+}
+
+func eachBundleRow(ctx context.Context, q querier, planID int64, t BundleTable, fn func(BundleRow) error) error {
+	sql := t.Select
+	if sql == "" {
+		sql = t.ownRows()
 	}
-	for _, o := range t.OrderBy {
-		order = append(order, pgx.Identifier{o}.Sanitize())
-	}
-	geom := "NULL::bytea"
-	if g := t.geometryColumn(); g != "" {
-		geom = "ST_AsEWKB(" + pgx.Identifier{g}.Sanitize() + ")"
-	}
-	owner := "plan_id"
-	if t.Restore == RestorePlan {
-		owner = "id"
-	}
-	if t.Published {
-		owner = "ws_id = (SELECT id FROM workspace WHERE kind = 'published' AND plan_id = @plan) AND plan_id"
-	}
-	// Identifiers come from BundleTables only; the plan is an argument.
-	sql := `SELECT to_jsonb(r) - 'g', r.g FROM (SELECT ` + strings.Join(cols, ", ") + ", " + geom + ` AS g FROM ` +
-		pgx.Identifier{t.Name}.Sanitize() + ` WHERE ` + owner + ` = @plan ORDER BY ` + strings.Join(order, ", ") + `) r`
-	rows, err := db.pool.Query(ctx, sql, pgx.NamedArgs{"plan": planID})
+	// Identifiers and queries come from BundleTables only; the plan is an argument.
+	rows, err := q.Query(ctx, `SELECT to_jsonb(r) - 'g', r.g FROM (`+sql+`) r`, pgx.NamedArgs{"plan": planID})
 	scan := func(r pgx.Row) (BundleRow, error) {
 		var doc []byte
 		var wkb []byte
@@ -153,6 +174,33 @@ func (db *DB) EachBundleRow(ctx context.Context, planID int64, t BundleTable, fn
 		return row, nil
 	}
 	return eachRow(rows, err, scan, fn)
+}
+
+// ownRows is the query reading a table's own bundle columns of plan @plan,
+// its geometry as EWKB named g.
+func (t BundleTable) ownRows() string {
+	var cols, order []string
+	for _, c := range t.Columns {
+		if !c.Geometry {
+			cols = append(cols, pgx.Identifier{c.Name}.Sanitize())
+		}
+	}
+	for _, o := range t.OrderBy {
+		order = append(order, pgx.Identifier{o}.Sanitize())
+	}
+	geom := "NULL::bytea"
+	if g := t.geometryColumn(); g != "" {
+		geom = "ST_AsEWKB(" + pgx.Identifier{g}.Sanitize() + ")"
+	}
+	owner := "plan_id"
+	if t.Restore == RestorePlan {
+		owner = "id"
+	}
+	if t.Published {
+		owner = "ws_id = (SELECT id FROM workspace WHERE kind = 'published' AND plan_id = @plan) AND plan_id"
+	}
+	return `SELECT ` + strings.Join(cols, ", ") + ", " + geom + ` AS g FROM ` + pgx.Identifier{t.Name}.Sanitize() +
+		` WHERE ` + owner + ` = @plan ORDER BY ` + strings.Join(order, ", ")
 }
 
 // RestoreBundleRows writes the plan-row and row tables of a bundle into

@@ -306,6 +306,7 @@ export class Editor {
     }
     if (result === undefined) return; // a newer preview is on its way
     if (result === null) {
+      performance.clearMarks('edit-release'); // nothing left to preview
       p.previewPanel.hidden = true;
       document.body.dataset.preview = 'idle';
       return;

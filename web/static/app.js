@@ -100,6 +100,7 @@ map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
 window.gridplanMap = map;
 map.on('error', (e) => console.error('map:', e.error || e));
 
+map.getContainer().append(dom.legend); // over the map, clear of the side panel
 const registry = new LayerRegistry(map);
 const popup = new maplibregl.Popup({ closeButton: true, maxWidth: '360px' });
 let grids;

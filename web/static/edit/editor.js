@@ -76,7 +76,9 @@ export class Editor {
       if (!this.drag.active) return;
       const moved = this.drag.release();
       if (moved) {
+        // The click the browser may send after this mouseup is the drag's.
         this.justDragged = true;
+        setTimeout(() => { this.justDragged = false; }, 0);
         performance.mark('edit-release');
         this.addReshape(moved);
       }
@@ -245,6 +247,9 @@ export class Editor {
     const planner = !!plan && this.ctx.session.may(plan.name, 'planner');
     this.ctx.side.hidden = !planner;
     document.body.dataset.editing = this.editing() ? 'on' : 'off';
+    // Shift-click adds to the selection while editing, so shift-drag does
+    // not zoom to a box then.
+    this.ctx.map.boxZoom[this.editing() ? 'disable' : 'enable']();
     document.body.dataset.tool = this.tool;
     document.body.dataset.selected = this.selection.join(',');
     if (!planner) return;
@@ -283,8 +288,11 @@ export class Editor {
   // add joins an edit to the pending change set and previews the whole.
   add(entry) {
     this.clearProblem();
-    this.changes.add(entry);
-    this.runPreview();
+    this.changes.pending.push(entry); // the request first, the redraw after
+    this.changes.undone = [];
+    const running = this.runPreview();
+    this.pendingChanged();
+    return running;
   }
 
   async runPreview() {

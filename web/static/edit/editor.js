@@ -222,6 +222,7 @@ export class Editor {
       this.selection = [grid.code];
     }
     for (const g of this.hood.all()) this.names.set(g.code, g.name);
+    this.panel.choices.hidden = true;
     this.clearProblem();
     this.redraw();
     this.render();
@@ -433,6 +434,7 @@ export class Editor {
     for (const e of entries) if (e.bounds) b = union(b, e.bounds);
     this.hood.clearOverrides();
     this.selection = [];
+    this.panel.choices.hidden = true;
     this.panel.message.value = '';
     this.panel.previewPanel.hidden = true;
     document.body.dataset.preview = 'idle';

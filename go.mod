@@ -8,9 +8,9 @@ require (
 	github.com/paulmach/orb v0.14.0
 	github.com/twpayne/go-geom v1.7.0
 	github.com/twpayne/go-kml/v3 v3.6.0
+	golang.org/x/image v0.48.0
+	golang.org/x/time v0.16.0
 )
-
-require golang.org/x/time v0.16.0 // indirect
 
 require (
 	dario.cat/mergo v1.0.1 // indirect
@@ -38,10 +38,10 @@ require (
 	github.com/tidwall/geoindex v1.7.0 // indirect
 	github.com/tidwall/rtree v1.10.0
 	go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
-	golang.org/x/crypto v0.46.0 // indirect
-	golang.org/x/sync v0.22.0 // indirect
-	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/crypto v0.46.0
+	golang.org/x/sync v0.25.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/term v0.47.0
-	golang.org/x/text v0.41.0
+	golang.org/x/text v0.44.0
 	google.golang.org/protobuf v1.27.1 // indirect
 )

@@ -11,7 +11,10 @@ cd "$(dirname "$0")/.."
 # GeoPackages and CSV for import and export.
 packages=(postgresql-15-postgis-3 zlib1g-dev gdal-bin)
 if [ "${1:-run}" = test ]; then
-  packages+=(postgresql-15-pgrouting chromium)
+  # fonts-wqy-microhei: Chinese text for the map's labels and interface
+  # in headless Chromium (its screenshots would show boxes without it);
+  # fonts-open-sans: the font web/glyphgen draws the bundled Latin glyphs from.
+  packages+=(postgresql-15-pgrouting chromium fonts-wqy-microhei fonts-open-sans)
   # A working node and npm from elsewhere (nvm, NodeSource) will do.
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi

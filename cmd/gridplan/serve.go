@@ -25,8 +25,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	var origins multiFlag
 	fs.Var(&origins, "cors-origin", "an origin whose pages may write, e.g. https://map.example.org (repeatable; env GRIDPLAN_CORS_ORIGINS, comma-separated)")
 	private := fs.Bool("private", envOr("GRIDPLAN_PRIVATE", "") == "true", "reads need a signed-in user with a role on the plan (env GRIDPLAN_PRIVATE=true)")
+	basemapURL := fs.String("basemap", envOr("GRIDPLAN_BASEMAP", ""), "tile URL template ({z}/{x}/{y}) the map draws under the grids: raster, or vector tiles in the OpenMapTiles schema (.pbf/.mvt); none by default (env GRIDPLAN_BASEMAP)")
+	basemapDatum := fs.String("basemap-datum", envOr("GRIDPLAN_BASEMAP_DATUM", "wgs84"), "the basemap's datum: wgs84, or gcj02 for AMap and Tencent tiles (the map then asks for its overlays in GCJ-02)")
+	basemapAttribution := fs.String("basemap-attribution", envOr("GRIDPLAN_BASEMAP_ATTRIBUTION", ""), "the basemap's attribution, shown in the map's corner")
 	allowDemo := fs.Bool("allow-demo-accounts", false, "serve on a non-loopback address although the demo accounts (published passwords) exist")
 	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	basemap, err := httpapi.NewBasemap(*basemapURL, *basemapDatum, *basemapAttribution)
+	if err != nil {
 		return err
 	}
 	log := newLogger(e.stderr, cfg.LogLevel)
@@ -52,7 +59,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		srv := &http.Server{
 			Handler: httpapi.New(db, log, httpapi.Options{Web: web.Static(), Auditor: auditor,
-				Editing: newEditing(db, auditor, log), Access: acc, CORSOrigins: corsOrigins(origins), Private: *private}),
+				Editing: newEditing(db, auditor, log), Access: acc, CORSOrigins: corsOrigins(origins), Private: *private, Basemap: basemap}),
 			ReadHeaderTimeout: 10 * time.Second,
 		}
 		fmt.Fprintf(e.stderr, "gridplan serving on http://%s/ (map at /map/)\n", ln.Addr())

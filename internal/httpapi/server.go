@@ -36,6 +36,8 @@ type Options struct {
 	// Private makes every read need a signed-in user with a role on the
 	// plan read (--private); it needs Access.
 	Private bool
+	// Basemap is drawn under the web map's grids; nil: none (offline).
+	Basemap *Basemap
 }
 
 // Server answers HTTP requests.
@@ -49,12 +51,13 @@ type Server struct {
 
 	corsOrigins []string
 	private     bool
+	basemap     *Basemap
 }
 
 // New returns the HTTP handler of gridplan.
 func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 	s := &Server{db: db, log: log, web: opts.Web, auditor: opts.Auditor, edits: opts.Editing, access: opts.Access,
-		corsOrigins: opts.CORSOrigins, private: opts.Private}
+		corsOrigins: opts.CORSOrigins, private: opts.Private, basemap: opts.Basemap}
 	r := chi.NewRouter()
 	// Order matters: ids first so every log line and problem carries one,
 	// logging outside recovery so panics are logged as 500s, CORS before
@@ -74,6 +77,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	s.loginRoutes(r)
+	r.Get("/api/map/config", s.mapConfig)
 	r.Route("/api/plans", func(r chi.Router) {
 		r.Get("/", s.listPlans)
 		r.Route("/{plan}", func(r chi.Router) {
@@ -82,6 +86,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 			r.Get("/grids", s.listGrids)
 			r.Get("/grids/{code}", s.getGrid)
 			r.Get("/grids/{code}/history", s.gridHistory)
+			r.Get("/search", s.searchGrids)
 			r.Get("/findings", s.listFindings)
 			r.Get("/export", s.exportPlan)
 			r.Get("/revisions", s.listRevisions)

@@ -10,6 +10,8 @@
 // For tests: <body data-balance="on|off"> and data-balance-grids (base
 // grids of the shown level that carry figures).
 
+import { t } from './i18n.js';
+
 // Deviation ramp, % from ideal: diverging around 0 (ColorBrewer RdBu).
 const RAMP = [-50, '#2166ac', -20, '#92c5de', 0, '#f7f7f7', 20, '#f4a582', 50, '#b2182b'];
 const UNDER = '#2166ac';
@@ -40,8 +42,8 @@ export class BalanceLayers {
     box.onchange = () => this.toggle(box.checked);
     const label = document.createElement('label');
     label.className = 'balance-toggle map-panel';
-    label.title = 'Colour grids by their deviation from the ideal size (run the balance audit to compute it)';
-    label.append(box, ' colour by deviation from ideal size');
+    label.title = t('balance.title');
+    label.append(box, ` ${t('balance.toggle')}`);
     registry.addPanel(label);
     this.toggle(this.on);
   }
@@ -96,16 +98,16 @@ export class BalanceLayers {
   legend() {
     if (!this.on) return [];
     if (this.audited === 0) {
-      return [{ label: 'deviation: no figures yet (gridplan audit PLAN --checks balance)', fill: '#ffffff', line: '#b0bec5' }];
+      return [{ label: t('balance.none'), fill: '#ffffff', line: '#b0bec5' }];
     }
     const entries = [];
     for (let i = RAMP.length - 2; i >= 0; i -= 2) {
       const pct = RAMP[i];
-      const label = pct === 0 ? 'at the ideal size' : `${pct > 0 ? '+' : ''}${pct}% from ideal${Math.abs(pct) === 50 ? ' or more' : ''}`;
+      const label = pct === 0 ? t('balance.ideal') : t(Math.abs(pct) === 50 ? 'balance.pct_more' : 'balance.pct', { pct: `${pct > 0 ? '+' : ''}${pct}` });
       entries.push({ label, fill: RAMP[i + 1], line: RAMP[i + 1] });
     }
-    entries.push({ label: 'over the level\'s band', fill: 'transparent', line: OVER, dashed: true });
-    entries.push({ label: 'under the level\'s band', fill: 'transparent', line: UNDER, dashed: true });
+    entries.push({ label: t('balance.over'), fill: 'transparent', line: OVER, dashed: true });
+    entries.push({ label: t('balance.under'), fill: 'transparent', line: UNDER, dashed: true });
     return entries;
   }
 }

@@ -8,6 +8,13 @@
 // For tests: <body data-circles="off|loading|ready|error"> and, when ready,
 // data-circles-grids / -blindspots / -isochrones / -sites counts.
 
+import { has, t } from './i18n.js';
+
+// facilityName is a facility type in the interface language.
+export function facilityName(type) {
+  return has(`facility.${type}`) ? t(`facility.${type}`) : type;
+}
+
 const SOURCES = ['circles-grids', 'circles-isochrones', 'circles-blindspots', 'circles-sites'];
 const EMPTY = { type: 'FeatureCollection', features: [] };
 
@@ -15,10 +22,10 @@ const EMPTY = { type: 'FeatureCollection', features: [] };
 const RAMP = [0, '#d73027', 50, '#fc8d59', 70, '#fee08b', 85, '#91cf60', 100, '#1a9850'];
 
 const LAYERS = [
-  { key: 'grids', label: 'coverage by grid', layers: ['circles-grids-fill', 'circles-grids-line'] },
-  { key: 'isochrones', label: 'isochrones', layers: ['circles-iso-fill', 'circles-iso-line'] },
-  { key: 'blindspots', label: 'blind spots', layers: ['circles-blind'] },
-  { key: 'sites', label: 'suggested sites', layers: ['circles-sites'] },
+  { key: 'grids', label: 'circles.layer.grids', layers: ['circles-grids-fill', 'circles-grids-line'] },
+  { key: 'isochrones', label: 'circles.layer.isochrones', layers: ['circles-iso-fill', 'circles-iso-line'] },
+  { key: 'blindspots', label: 'circles.layer.blindspots', layers: ['circles-blind'] },
+  { key: 'sites', label: 'circles.layer.sites', layers: ['circles-sites'] },
 ];
 
 function el(tag, props = {}, style = {}, ...children) {
@@ -75,14 +82,14 @@ export class CircleLayers {
   }
 
   buildPanel() {
-    this.select = el('select', { ariaLabel: 'Service circle rule', onchange: () => this.pick(this.select.value) },
+    this.select = el('select', { ariaLabel: t('circles.rule'), onchange: () => this.pick(this.select.value) },
       { font: 'inherit', maxWidth: '220px' });
     this.info = el('div', {}, { color: '#607d8b', marginTop: '4px', maxWidth: '240px' });
     const toggles = LAYERS.map((l) => {
       const box = el('input', { type: 'checkbox', checked: true, onchange: () => this.toggle(l.key, box.checked) });
-      return el('label', {}, { display: 'block' }, box, ` ${l.label}`);
+      return el('label', {}, { display: 'block' }, box, ` ${t(l.label)}`);
     });
-    return el('section', { className: 'circles-panel map-panel', ariaLabel: 'Service circles' }, {}, el('strong', { textContent: 'Service circles' }, { display: 'block', marginBottom: '4px' }), this.select, ...toggles, this.info);
+    return el('section', { className: 'circles-panel map-panel', ariaLabel: t('circles.title') }, {}, el('strong', { textContent: t('circles.title') }, { display: 'block', marginBottom: '4px' }), this.select, ...toggles, this.info);
   }
 
   toggle(key, on) {
@@ -98,8 +105,8 @@ export class CircleLayers {
     this.clear();
     const { rules } = await this.api(`/api/plans/${encodeURIComponent(plan.name)}/circles/rules`);
     if (this.plan !== plan) return;
-    this.select.replaceChildren(el('option', { value: '', textContent: '— pick a rule —' }),
-      ...rules.map((r) => el('option', { value: `${r.facility_type}|${r.minutes}`, textContent: `${r.facility_type} · ${r.minutes} min` })));
+    this.select.replaceChildren(el('option', { value: '', textContent: t('circles.pick') }),
+      ...rules.map((r) => el('option', { value: `${r.facility_type}|${r.minutes}`, textContent: t('circles.rule_label', { type: facilityName(r.facility_type), minutes: r.minutes }) })));
   }
 
   // setLevel redraws the coverage-by-grid layer for another level.
@@ -125,7 +132,7 @@ export class CircleLayers {
     const gen = ++this.generation;
     this.rule = { type, minutes };
     document.body.dataset.circles = 'loading';
-    this.info.textContent = 'Loading…';
+    this.info.textContent = t('status.loading');
     const base = `/api/plans/${encodeURIComponent(this.plan.name)}/circles/${encodeURIComponent(type)}`;
     const q = `minutes=${encodeURIComponent(minutes)}`;
     try {
@@ -137,7 +144,7 @@ export class CircleLayers {
       ]);
       if (gen !== this.generation) return;
       const data = { 'circles-grids': grids, 'circles-isochrones': iso, 'circles-blindspots': blind, 'circles-sites': sites };
-      for (const [s, fc] of Object.entries(data)) this.map.getSource(s).setData(fc);
+      for (const [s, fc] of Object.entries(data)) this.map.getSource(s).setData(this.datum ? this.datum.collection(fc) : fc);
       this.summary = summarise(grids, blind, sites);
       this.info.textContent = this.summary.text;
       Object.assign(document.body.dataset, {
@@ -154,12 +161,12 @@ export class CircleLayers {
   legend() {
     if (!this.rule) return [];
     return [
-      { label: `${this.rule.type} ${this.rule.minutes} min: ≥ 85% of residents`, fill: '#91cf60' },
+      { label: t('circles.legend.good', { type: facilityName(this.rule.type), minutes: this.rule.minutes }), fill: '#91cf60' },
       { label: '50–70%', fill: '#fc8d59' },
       { label: '< 50%', fill: '#d73027' },
-      { label: 'isochrone (walk from one facility)', fill: '#bbdefb', line: '#1565c0' },
-      { label: 'blind spot (uncovered unit)', fill: '#b71c1c' },
-      { label: 'suggested site', fill: '#6a1b9a' },
+      { label: t('circles.legend.isochrone'), fill: '#bbdefb', line: '#1565c0' },
+      { label: t('circles.legend.blindspot'), fill: '#b71c1c' },
+      { label: t('circles.legend.site'), fill: '#6a1b9a' },
     ];
   }
 }
@@ -173,6 +180,6 @@ function summarise(grids, blind, sites) {
   }
   const pct = persons ? (100 * (persons - uncovered)) / persons : 0;
   const best = sites.features[0];
-  const site = best ? `; best new site +${best.properties.gain_persons} persons` : '';
-  return { text: `${pct.toFixed(1)}% of residents in the grids shown are within the walk; ${blind.features.length} units uncovered${site}.` };
+  const site = best ? t('circles.best_site', { persons: best.properties.gain_persons }) : '';
+  return { text: t('circles.summary', { pct: pct.toFixed(1), units: blind.features.length, site }) };
 }

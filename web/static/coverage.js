@@ -10,6 +10,8 @@
 // For tests: <body data-coverage="off|loading|ready|error"> and, when ready,
 // data-coverage-findings (features drawn) and data-coverage-errors.
 
+import { t } from './i18n.js';
+
 const EMPTY = { type: 'FeatureCollection', features: [] };
 
 // Colours by kind; a sliver shares its defect's hue, paler.
@@ -93,12 +95,12 @@ export class CoverageLayers {
   }
 
   buildPanel() {
-    this.button = el('button', { type: 'button', textContent: 'Check coverage', onclick: () => this.run().catch((e) => this.fail(e)) });
+    this.button = el('button', { type: 'button', textContent: t('coverage.check'), onclick: () => this.run().catch((e) => this.fail(e)) });
     this.toggle = el('input', { type: 'checkbox', checked: true, onchange: () => this.show(this.toggle.checked) });
-    this.summary = el('output', { textContent: 'not checked yet' });
-    const panel = el('section', { className: 'coverage-panel map-panel', ariaLabel: 'Coverage audit' },
-      el('strong', { textContent: 'Coverage ' }), this.button,
-      el('label', {}, this.toggle, ' show findings'), el('div', {}, this.summary));
+    this.summary = el('output', { textContent: t('coverage.unchecked') });
+    const panel = el('section', { className: 'coverage-panel map-panel', ariaLabel: t('coverage.title') },
+      el('strong', { textContent: `${t('coverage.title')} ` }), this.button,
+      el('label', {}, this.toggle, ` ${t('coverage.show')}`), el('div', {}, this.summary));
     return panel;
   }
 
@@ -107,11 +109,12 @@ export class CoverageLayers {
     const plan = this.plan();
     if (!plan) return;
     document.body.dataset.coverage = 'loading';
-    this.summary.textContent = 'checking…';
+    this.summary.textContent = t('coverage.checking');
     const name = encodeURIComponent(plan.name);
-    const report = await this.api(`/api/plans/${name}/audit?checks=coverage`);
-    const fc = await this.api(`/api/plans/${name}/findings?check=coverage`);
-    this.features = fc.features.map((f, i) => ({ ...f, id: i }));
+    const view = this.view ? this.view() : ''; // &draft=D while a draft is shown
+    const report = await this.api(`/api/plans/${name}/audit?checks=coverage${view}`);
+    const fc = await this.api(`/api/plans/${name}/findings?check=coverage${view}`);
+    this.features = fc.features.map((f, i) => ({ ...f, id: i, geometry: this.datum ? this.datum.geometry(f.geometry) : f.geometry }));
     const markers = this.features.filter((f) => f.geometry).map((f) => {
       const b = bounds(f.geometry);
       return { type: 'Feature', id: f.id, properties: f.properties,
@@ -122,8 +125,8 @@ export class CoverageLayers {
     this.map.getSource('coverage-grids').setData(EMPTY);
     const errors = this.features.filter((f) => f.properties.severity === 'error').length;
     this.summary.textContent = this.features.length === 0
-      ? 'no gap, overlap or spill'
-      : `${errors} error(s), ${this.features.length - errors} warning(s) — click one`;
+      ? t('coverage.clean')
+      : t('coverage.summary', { errors, warnings: this.features.length - errors });
     this.show(this.toggle.checked);
     this.report = report;
     Object.assign(document.body.dataset, { coverage: 'ready', coverageFindings: String(this.features.length),
@@ -156,14 +159,14 @@ export class CoverageLayers {
 
   select(f, at) {
     const p = f.properties;
-    const rows = [['severity', p.severity], ['level', p.level], ['parent', p.parent], ['area', `${Number(p.area_m2).toFixed(1)} m²`]];
-    if (p.width_m !== null && p.width_m !== undefined) rows.push(['width', `${Number(p.width_m).toFixed(2)} m`]);
+    const rows = [[t('finding.severity'), t(`severity.${p.severity}`)], [t('field.level'), p.level], [t('field.parent'), p.parent], [t('finding.area'), `${Number(p.area_m2).toFixed(1)} m²`]];
+    if (p.width_m !== null && p.width_m !== undefined) rows.push([t('finding.width'), `${Number(p.width_m).toFixed(2)} m`]);
     const table = el('table', {}, el('tbody', {}, ...rows.map(([k, v]) => el('tr', {},
       el('th', { scope: 'row', textContent: k }), el('td', { textContent: v === null || v === undefined ? '—' : String(v) })))));
     const grids = el('ul', { className: 'coverage-grids' }, ...(p.grids || []).map((code) => el('li', { textContent: code })));
     const content = el('div', { className: 'coverage-popup', dataset: { kind: p.kind } },
-      el('h3', { textContent: p.kind.replaceAll('_', ' ') }), table,
-      el('p', { textContent: p.reason }), el('strong', { textContent: `grids involved (${(p.grids || []).length})` }), grids);
+      el('h3', { textContent: t(`kind.${p.kind}`) }), table,
+      el('p', { textContent: p.reason }), el('strong', { textContent: t('finding.grids', { n: (p.grids || []).length }) }), grids);
     const b = bounds(f.geometry);
     this.popup.setLngLat(at || [(b[0][0] + b[1][0]) / 2, (b[0][1] + b[1][1]) / 2]).setDOMContent(content).addTo(this.map);
     this.map.fitBounds(b, { padding: 80, maxZoom: 18, duration: 0 });
@@ -174,13 +177,14 @@ export class CoverageLayers {
   async outline(codes) {
     const plan = encodeURIComponent(this.plan().name);
     const features = await Promise.all(codes.slice(0, 20).map((c) =>
-      this.api(`/api/plans/${plan}/grids/${encodeURIComponent(c)}`).catch(() => null)));
-    this.map.getSource('coverage-grids').setData({ type: 'FeatureCollection', features: features.filter(Boolean) });
+      this.api(`/api/plans/${plan}/grids/${encodeURIComponent(c)}${this.view ? this.view().replace('&', '?') : ''}`).catch(() => null)));
+    const found = { type: 'FeatureCollection', features: features.filter(Boolean) };
+    this.map.getSource('coverage-grids').setData(this.datum ? this.datum.collection(found) : found);
     document.body.dataset.coverageOutlined = String(features.filter(Boolean).length);
   }
 
   legend() {
     const kinds = new Set(this.features.map((f) => f.properties.kind));
-    return [...kinds].sort().map((k) => ({ label: `coverage: ${k.replaceAll('_', ' ')}`, fill: KIND_COLOURS[k] || OTHER }));
+    return [...kinds].sort().map((k) => ({ label: t('coverage.legend', { kind: t(`kind.${k}`) }), fill: KIND_COLOURS[k] || OTHER }));
   }
 }

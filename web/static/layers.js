@@ -5,6 +5,14 @@
 // legend entries. The audit groups (coverage findings, balance choropleth,
 // service circles) plug in the same way: registry.add(group).
 
+import { has, t } from './i18n.js';
+
+// categoryName is a special grid's category in the interface language.
+export function categoryName(category) {
+  if (!category) return t('category.special');
+  return has(`category.${category}`) ? t(`category.${category}`) : category;
+}
+
 // Soft qualitative colours for ordinary grids, picked by feature id so that
 // neighbours usually differ.
 const BASE_PALETTE = ['#8dd3c7', '#bebada', '#fb8072', '#80b1d3', '#fdb462', '#b3de69', '#fccde5', '#bc80bd'];
@@ -101,6 +109,8 @@ export class GridLayers {
     this.byID = new Map();
     this.tileCounts = null;
     this.onSourceChange = null;
+    this.ogcBase = ''; // '' for the published plan, /plans/{plan}/drafts/{d} for a draft
+    this.datumQuery = ''; // datum=gcj02 with a GCJ-02 basemap
   }
 
   install(map) {
@@ -177,12 +187,21 @@ export class GridLayers {
     return [...byID.values()];
   }
 
+  // drawnGeometries lists the drawn features with their geometry (for
+  // tiles one per tile piece, in the drawn datum).
+  drawnGeometries() {
+    if (this.sourceLayer === undefined) return this.data.features;
+    return this.map.querySourceFeatures(this.source, { sourceLayer: this.sourceLayer })
+      .map((f) => ({ id: f.id, properties: f.properties, geometry: f.geometry }));
+  }
+
   // details returns a drawn grid with every property: the API's feature for
   // GeoJSON (MapLibre flattens nested values and drops nulls), the OGC API's
   // for tiles (overview tiles carry only styling properties).
   async details(rendered, api) {
     if (this.sourceLayer === undefined) return this.byID.get(rendered.id) || rendered;
-    return api(`/collections/${encodeURIComponent(this.sourceLayer)}/items/${rendered.id}`);
+    const q = this.datumQuery ? `?${this.datumQuery}` : '';
+    return api(`${this.ogcBase}/collections/${encodeURIComponent(this.sourceLayer)}/items/${rendered.id}${q}`);
   }
 
   counts() {
@@ -193,12 +212,12 @@ export class GridLayers {
   }
 
   legend() {
-    const entries = [{ label: 'base grid', fill: BASE_PALETTE[3], line: '#37474f' }];
+    const entries = [{ label: t('legend.base'), fill: BASE_PALETTE[3], line: '#37474f' }];
     const seen = new Map();
     for (const f of this.features()) {
       const p = f.properties;
       if (p.kind !== 'special') continue;
-      const key = `${p.category || 'special'} (${p.mode || 'special'})`;
+      const key = `${categoryName(p.category)} (${t(`mode.${p.mode || 'special'}`)})`;
       if (!seen.has(key)) seen.set(key, { label: key, fill: categoryColour(p.category), dashed: true, translucent: p.mode === 'overlay' });
     }
     return entries.concat([...seen.values()].sort((a, b) => a.label.localeCompare(b.label)));

@@ -2,6 +2,8 @@
 // switcher, legend, status line and the grid popup's content. Pure DOM, no
 // map logic; app.js wires these to the map.
 
+import { LANGUAGES, lang, levelName, setLang, t } from './i18n.js';
+
 // The grid properties the API always sends, in the order the popup lists them.
 const FIXED_FIELDS = ['code', 'name', 'level', 'parent', 'kind', 'category', 'mode'];
 
@@ -26,8 +28,8 @@ export function renderLevels(nav, levels, current, onChange) {
   nav.replaceChildren(...levels.map((l) => el('button', {
     type: 'button',
     className: 'level',
-    textContent: `${l.level} ${l.name}`,
-    title: `Show level ${l.level} (${l.name}) grids`,
+    textContent: levelName(l.level, l.name),
+    title: t('levels.show', { level: l.level, name: levelName(l.level, l.name) }),
     dataset: { level: String(l.level) },
     onclick: () => onChange(l.level),
   })));
@@ -51,7 +53,7 @@ export function renderLegend(aside, entries) {
     if (e.dashed) swatch.classList.add('dashed');
     return el('li', {}, swatch, el('span', { textContent: e.label }));
   });
-  aside.replaceChildren(el('h2', { textContent: 'Legend' }), el('ul', {}, ...items));
+  aside.replaceChildren(el('h2', { textContent: t('legend.title') }), el('ul', {}, ...items));
   aside.hidden = entries.length === 0;
 }
 
@@ -72,7 +74,16 @@ export function popupContent(feature) {
   const props = feature.properties || {};
   const extra = Object.keys(props).filter((k) => !FIXED_FIELDS.includes(k)).sort();
   const rows = [...FIXED_FIELDS, ...extra].map((k) => el('tr', { dataset: { field: k } },
-    el('th', { scope: 'row', textContent: k }), el('td', { textContent: show(props[k]) })));
-  const title = el('h3', { textContent: props.name || props.code || `grid ${feature.id}` });
+    el('th', { scope: 'row', textContent: t(`field.${k}`) === `field.${k}` ? k : t(`field.${k}`) }), el('td', { textContent: show(props[k]) })));
+  const title = el('h3', { textContent: props.name || props.code || t('grid.n', { id: feature.id }) });
   return el('div', { className: 'grid-popup' }, title, el('table', {}, el('tbody', {}, ...rows)));
 }
+
+// renderLanguages is the language switch: a reload in the other language.
+export function renderLanguages(select) {
+  select.replaceChildren(...LANGUAGES.map((l) => el('option', { value: l, textContent: t(`lang.${l}`) })));
+  select.value = lang();
+  select.onchange = () => setLang(select.value);
+}
+
+export { el };

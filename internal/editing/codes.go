@@ -30,10 +30,6 @@ func (w *work) newCodes(parent *domain.Grid, siblings []domain.Grid, kind domain
 	} else {
 		prefix = commonPrefix(siblings)
 	}
-	used, err := w.e.CodesUnder(w.ctx, prefix)
-	if err != nil {
-		return nil, err
-	}
 	// The width is that of the parent's children's codes (of this kind
 	// when it has some); the sequence continues after the highest number
 	// of that width ever used under the parent.
@@ -54,6 +50,10 @@ func (w *work) newCodes(parent *domain.Grid, siblings []domain.Grid, kind domain
 				width, best = wd, c
 			}
 		}
+	}
+	used, err := w.e.CodesUnder(w.ctx, prefix, width)
+	if err != nil {
+		return nil, err
 	}
 	next, seen := 1, false
 	for code, k := range used {

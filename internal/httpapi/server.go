@@ -4,6 +4,7 @@
 package httpapi
 
 import (
+	"context"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/editing"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/ogcapi"
 	"github.com/gridplan/gridplan/internal/store"
 	"github.com/gridplan/gridplan/internal/tiles"
@@ -32,20 +34,23 @@ type Options struct {
 
 // Server answers HTTP requests.
 type Server struct {
-	db      *store.DB
-	log     *slog.Logger
-	web     fs.FS
-	auditor *audit.Auditor
-	edits   *editing.Service
+	db       *store.DB
+	log      *slog.Logger
+	problems *httpx.Problems
+	web      fs.FS
+	auditor  *audit.Auditor
+	edits    *editing.Service
 }
 
 // New returns the HTTP handler of gridplan.
 func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
-	s := &Server{db: db, log: log, web: opts.Web, auditor: opts.Auditor, edits: opts.Editing}
+	s := &Server{db: db, log: log, problems: httpx.NewProblems(log), web: opts.Web, auditor: opts.Auditor, edits: opts.Editing}
 	r := chi.NewRouter()
-	// Order matters: ids first so every log line and problem carries one,
-	// logging outside recovery so panics are logged as 500s, CORS before
-	// compression so preflights stay small.
+	// Order matters: write deadlines on the connection's own writer, so
+	// every write of every answer has one; ids next so every log line and
+	// problem carries one, logging outside recovery so panics are logged
+	// as 500s, CORS before compression so preflights stay small.
+	r.Use(httpx.WriteDeadlines(httpx.WriteIdle))
 	r.Use(middleware.RequestID)
 	r.Use(s.logRequests)
 	r.Use(middleware.Recoverer)
@@ -94,7 +99,8 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 		})
 	})
 	if s.web != nil {
-		r.Handle("/map/*", http.StripPrefix("/map/", http.FileServer(http.FS(s.web))))
+		r.Get("/map", s.mapRedirect)
+		r.Handle("/map/*", s.staticFiles(s.web))
 	}
 	// OGC API - Features at the root (its HTML landing page links to the
 	// map) and vector tiles under /tiles; one response cache for both.
@@ -125,14 +131,18 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, s.log, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// readyTimeout bounds the readiness probe's wait for the database, so a
+// probe answers 503 promptly when it is down rather than hanging.
+const readyTimeout = 2 * time.Second
+
 // readyz is ready only when the database answers.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	if err := s.db.Ping(r.Context()); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
 		s.log.Warn("not ready", "err", err)
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		writeJSONBody(w, problem{Type: "about:blank", Title: "Service Unavailable", Status: http.StatusServiceUnavailable,
-			Detail: "the database does not answer"})
+		w.Header().Set("Retry-After", httpx.RetryAfterSeconds)
+		s.problems.Status(w, r, http.StatusServiceUnavailable, "the database does not answer")
 		return
 	}
 	writeJSON(w, s.log, http.StatusOK, map[string]string{"status": "ready"})

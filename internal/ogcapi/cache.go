@@ -123,23 +123,3 @@ func acceptsGzip(r *http.Request) bool {
 	}
 	return false
 }
-
-// recorder copies a streamed response for the cache until it grows past
-// limit, after which it stops copying (the response itself still streams).
-type recorder struct {
-	buf   bytes.Buffer
-	limit int64
-	over  bool
-}
-
-func (r *recorder) Write(p []byte) (int, error) {
-	if !r.over {
-		if int64(r.buf.Len()+len(p)) > r.limit {
-			r.over = true
-			r.buf = bytes.Buffer{}
-		} else {
-			r.buf.Write(p)
-		}
-	}
-	return len(p), nil
-}

@@ -14,6 +14,7 @@ import (
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/geojsonio"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -48,7 +49,11 @@ func featureID(v any) int64 {
 
 // item answers /collections/{collectionId}/items/{featureId}.
 func (s *Service) item(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "collectionId")
+	id, err := httpx.PathParam(r, "collectionId")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	format, err := negotiate(r, []string{"datum"}, formatGeoJSON, formatHTML)
 	if err != nil {
 		s.fail(w, r, err)

@@ -23,6 +23,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/ogcapi"
 	"github.com/gridplan/gridplan/internal/store"
 )
@@ -62,6 +63,9 @@ type Service struct {
 // New returns the service on db.
 func New(db *store.DB, log *slog.Logger, opts Options) *Service {
 	s := &Service{db: db, log: log, fail: opts.WriteError, cache: opts.Cache, layers: map[layerKey]*layer{}, max: opts.Layers}
+	if s.fail == nil {
+		s.fail = httpx.NewProblems(log).Write
+	}
 	if s.max == 0 {
 		s.max = 8
 	}
@@ -136,7 +140,11 @@ func (s *Service) tile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	id := chi.URLParam(r, "collectionId")
+	id, err := httpx.PathParam(r, "collectionId")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	c, st, err := ogcapi.Resolve(r.Context(), s.db.Features(), id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -187,7 +195,12 @@ func version(st store.Stamp) string { return fmt.Sprintf("%d.%d", st.Version, st
 
 // tileJSON describes a collection's tiles (TileJSON 3.0).
 func (s *Service) tileJSON(w http.ResponseWriter, r *http.Request) {
-	id, ok := strings.CutSuffix(chi.URLParam(r, "tileset"), ".json")
+	tileset, err := httpx.PathParam(r, "tileset")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, ok := strings.CutSuffix(tileset, ".json")
 	if !ok {
 		s.fail(w, r, domain.Errorf(domain.ErrNotFound, "no resource at %s: TileJSON is at /tiles/{collection}.json", r.URL.Path))
 		return

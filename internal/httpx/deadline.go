@@ -1,0 +1,75 @@
+package httpx
+
+import (
+	"bufio"
+	"net"
+	"net/http"
+	"time"
+)
+
+// WriteIdle is how long one chunk of an answer may wait on the client. A
+// client that reads nothing for this long is dropped; one that reads
+// slowly but steadily is served however long the answer takes, which a
+// server-wide write timeout would not allow for a large export.
+const WriteIdle = 30 * time.Second
+
+// writeChunk bounds the bytes one deadline covers, so a large cached body
+// is also sent against the idle limit rather than one long deadline.
+const writeChunk = 256 << 10
+
+// WriteDeadlines is middleware giving every write of an answer its own
+// deadline of idle from the time it starts (see WriteIdle).
+func WriteDeadlines(idle time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			iw := &idleWriter{ResponseWriter: w, rc: http.NewResponseController(w), idle: idle}
+			// A keep-alive connection still carries the deadline of its
+			// previous answer: clear it, so however long this request
+			// works before answering, its first bytes are not late.
+			_ = iw.rc.SetWriteDeadline(time.Time{})
+			next.ServeHTTP(iw, r)
+		})
+	}
+}
+
+// idleWriter sets the connection's write deadline before each chunk.
+type idleWriter struct {
+	http.ResponseWriter
+	rc   *http.ResponseController
+	idle time.Duration
+}
+
+func (w *idleWriter) Write(p []byte) (int, error) {
+	written := 0
+	for len(p) > 0 {
+		n := min(len(p), writeChunk)
+		// Unsupported only under test recorders, which never block.
+		_ = w.rc.SetWriteDeadline(time.Now().Add(w.idle))
+		k, err := w.ResponseWriter.Write(p[:n])
+		written += k
+		if err != nil {
+			return written, err
+		}
+		p = p[n:]
+	}
+	return written, nil
+}
+
+// WriteHeader starts the answer's clock too: headers of an answer without a
+// body are sent when the handler returns.
+func (w *idleWriter) WriteHeader(status int) {
+	_ = w.rc.SetWriteDeadline(time.Now().Add(w.idle))
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// Unwrap lets http.ResponseController and middleware reach the original.
+func (w *idleWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush passes flushes on, under the same deadline.
+func (w *idleWriter) Flush() {
+	_ = w.rc.SetWriteDeadline(time.Now().Add(w.idle))
+	_ = w.rc.Flush()
+}
+
+// Hijack passes hijacking on (websocket-style upgrades).
+func (w *idleWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.rc.Hijack() }

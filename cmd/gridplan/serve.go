@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gridplan/gridplan/internal/audit"
@@ -14,6 +15,26 @@ import (
 	"github.com/gridplan/gridplan/internal/httpapi"
 	"github.com/gridplan/gridplan/internal/store"
 	"github.com/gridplan/gridplan/web"
+)
+
+// Shutdown on SIGTERM or SIGINT: requests in flight get shutdownGrace to
+// finish; then their connections are closed (a client that reads nothing
+// holds nothing) and their database work cancelled, and handlers get
+// handlerDrain to return. The store closes and an embedded PostGIS this
+// process started stops with a fast shutdown (a checkpoint: the cluster is
+// consistent) after that, so the process exits within about
+// shutdownGrace + handlerDrain + the cluster's own stop, 10 s in all.
+const (
+	shutdownGrace = 5 * time.Second
+	handlerDrain  = 2 * time.Second
+)
+
+// Connection limits: headers must arrive within readHeaderTimeout and a
+// keep-alive connection may idle for idleTimeout. Bodies have their own
+// deadline (httpapi), answers one per write (httpx.WriteIdle).
+const (
+	readHeaderTimeout = 10 * time.Second
+	idleTimeout       = 2 * time.Minute
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -36,10 +57,22 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return domain.Errorf(domain.ErrInvalid, "listen on %s: %v", *addr, err)
 		}
+		// Requests run on their own context, cancelled only when the grace
+		// period is over: a signal must not cut short what can finish.
+		requests, cancelRequests := context.WithCancel(context.WithoutCancel(ctx))
+		defer cancelRequests()
+		var inFlight sync.WaitGroup
+		handler := httpapi.New(db, log, httpapi.Options{Web: web.Static(), Auditor: auditor,
+			Editing: newEditing(db, auditor, log)})
 		srv := &http.Server{
-			Handler: httpapi.New(db, log, httpapi.Options{Web: web.Static(), Auditor: auditor,
-				Editing: newEditing(db, auditor, log)}),
-			ReadHeaderTimeout: 10 * time.Second,
+			Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				inFlight.Add(1)
+				defer inFlight.Done()
+				handler.ServeHTTP(w, r)
+			}),
+			ReadHeaderTimeout: readHeaderTimeout,
+			IdleTimeout:       idleTimeout,
+			BaseContext:       func(net.Listener) context.Context { return requests },
 		}
 		fmt.Fprintf(e.stderr, "gridplan serving on http://%s/ (map at /map/)\n", ln.Addr())
 		done := make(chan error, 1)
@@ -48,15 +81,32 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		case err := <-done:
 			return err
 		case <-ctx.Done():
-			fmt.Fprintln(e.stderr, "shutting down...")
-			shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
 		}
+		fmt.Fprintln(e.stderr, "shutting down...")
+		graceCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		if err := srv.Shutdown(graceCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		cancelRequests()
+		srv.Close()
+		if !waitTimeout(&inFlight, handlerDrain) {
+			log.Warn("requests still running at exit")
+		}
+		return nil
 	})
+}
+
+// waitTimeout waits for wg at most d, reporting whether it finished.
+func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }
 
 // ensureDemo loads the demo district on first use and audits its balance

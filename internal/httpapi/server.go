@@ -50,7 +50,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 	// every write of every answer has one; ids next so every log line and
 	// problem carries one, logging outside recovery so panics are logged
 	// as 500s, CORS before compression so preflights stay small.
-	r.Use(httpx.WriteDeadlines(httpx.WriteIdle))
+	r.Use(httpx.WriteDeadlines(httpx.WriteIdle), httpx.BodyDeadlines(httpx.ReadIdle))
 	r.Use(middleware.RequestID)
 	r.Use(s.logRequests)
 	r.Use(middleware.Recoverer)

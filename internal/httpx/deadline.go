@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"bufio"
+	"io"
 	"net"
 	"net/http"
 	"time"
@@ -73,3 +74,54 @@ func (w *idleWriter) Flush() {
 
 // Hijack passes hijacking on (websocket-style upgrades).
 func (w *idleWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.rc.Hijack() }
+
+// ReadIdle is how long a request body may take to arrive: an 8 MiB edit
+// needs well under a second on any working link, so a client that sends
+// its body this slowly (or not at all) is cut off instead of holding a
+// handler.
+const ReadIdle = 30 * time.Second
+
+// BodyDeadlines is middleware giving a request body d to arrive. The
+// deadline is lifted once the body is read to its end or closed, so that
+// a handler working longer than d afterwards is not cut off by the
+// server's own background read.
+func BodyDeadlines(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Body != nil && r.Body != http.NoBody {
+				rc := http.NewResponseController(w)
+				if rc.SetReadDeadline(time.Now().Add(d)) == nil {
+					r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// deadlineBody lifts the read deadline when the body ends.
+type deadlineBody struct {
+	io.ReadCloser
+	rc   *http.ResponseController
+	done bool
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil {
+		b.lift()
+	}
+	return n, err
+}
+
+func (b *deadlineBody) Close() error {
+	b.lift()
+	return b.ReadCloser.Close()
+}
+
+func (b *deadlineBody) lift() {
+	if !b.done {
+		b.done = true
+		_ = b.rc.SetReadDeadline(time.Time{})
+	}
+}

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/gridplan/gridplan/internal/domain"
 )
 
@@ -54,6 +56,10 @@ type Check struct {
 // Auditor runs the registered checkers.
 type Auditor struct {
 	checks []Check
+	// runs shares one run among concurrent requests for the same report:
+	// eight clients auditing a plan at once cost one audit, in time,
+	// memory and findings written.
+	runs singleflight.Group
 }
 
 // New returns an auditor with checks, in report order.
@@ -167,8 +173,27 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// Run audits plan (as its View shows it) with the named checks.
+// Run audits plan (as its View shows it) with the named checks. Requests
+// for the same checks of the same view at the same version while one runs
+// share its report. The shared run does not stop when one of them gives
+// up (its client went away); each caller stops waiting on its own context.
 func (a *Auditor) Run(ctx context.Context, plan domain.Plan, checks []string) (*Report, error) {
+	key := fmt.Sprintf("%d|%d|%v|%s", plan.Workspace, plan.Version, plan.Tolerance, strings.Join(checks, ","))
+	shared := context.WithoutCancel(ctx)
+	ch := a.runs.DoChan(key, func() (any, error) { return a.run(shared, plan, checks) })
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*Report), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// run audits plan with the named checks.
+func (a *Auditor) run(ctx context.Context, plan domain.Plan, checks []string) (*Report, error) {
 	r := &Report{
 		Plan:        plan.Name,
 		View:        plan.View,

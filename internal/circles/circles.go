@@ -16,8 +16,11 @@ package circles
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"sync"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/audit"
@@ -48,6 +51,9 @@ type Checker struct {
 	mu      sync.Mutex
 	models  map[int64]*model      // by plan id, for one data version
 	members map[int64]*membership // by workspace, for one view version
+	// evaluating shares one evaluation of a model's rules among the
+	// requests that need it at once.
+	evaluating singleflight.Group
 }
 
 var (
@@ -112,13 +118,17 @@ func (c *Checker) Evaluate(ctx context.Context, plan domain.Plan) ([]*Result, er
 	results, ok := m.results[string(key)]
 	c.mu.Unlock()
 	if !ok {
-		results = m.evaluateAll(rules)
-		c.mu.Lock()
-		if len(m.results) >= 8 {
-			clear(m.results)
-		}
-		m.results[string(key)] = results
-		c.mu.Unlock()
+		v, _, _ := c.evaluating.Do(fmt.Sprintf("%p|%s", m, key), func() (any, error) {
+			results := m.evaluateAll(rules)
+			c.mu.Lock()
+			if len(m.results) >= 8 {
+				clear(m.results)
+			}
+			m.results[string(key)] = results
+			c.mu.Unlock()
+			return results, nil
+		})
+		results = v.([]*Result)
 	}
 	out := make([]*Result, len(results))
 	for i, r := range results {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/store"
@@ -27,6 +29,9 @@ type Checker struct {
 	mu    sync.Mutex
 	plans map[int64]*state
 	used  []int64 // plan ids, least recently used first
+	// computing shares one computation of a view's state among the
+	// requests that need it at once.
+	computing singleflight.Group
 }
 
 var (
@@ -75,12 +80,20 @@ func (c *Checker) current(ctx context.Context, plan domain.Plan) (*state, error)
 		}
 		st.mu.Unlock()
 	}
-	st, err := c.compute(ctx, plan)
+	key := fmt.Sprintf("%d|%d|%v", plan.Workspace, plan.Version, plan.Tolerance)
+	shared := context.WithoutCancel(ctx)
+	v, err, _ := c.computing.Do(key, func() (any, error) {
+		st, err := c.compute(shared, plan)
+		if err == nil {
+			c.keep(plan.Workspace, st)
+		}
+		return st, err
+	})
 	if err != nil {
 		return nil, err
 	}
+	st = v.(*state)
 	st.mu.Lock()
-	c.keep(plan.Workspace, st)
 	return st, nil
 }
 

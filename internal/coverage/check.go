@@ -162,6 +162,12 @@ func (st *state) overlay(ctx context.Context, db *store.DB, windows []window, ps
 		if failed[p.Window] && p.Kind != "error" {
 			continue // the window's answer is incomplete; the error finding stands for it
 		}
+		if p.Kind == "outside_parent" && st.outlineIsParent(w) {
+			// The outline is the top level's own union: no top-level grid
+			// can reach outside it, and what the overlay finds there is
+			// the union's precision grid, not a defect of the plan.
+			continue
+		}
 		width := 0.0
 		if p.Kind != "error" {
 			// Thinner than the noise: what is left of a shared boundary
@@ -178,6 +184,12 @@ func (st *state) overlay(ctx context.Context, db *store.DB, windows []window, ps
 		}
 	}
 	return groups, spills, nil
+}
+
+// outlineIsParent reports whether window w checks the top level's tiling
+// against the outline that stands in for a missing plan boundary.
+func (st *state) outlineIsParent(w *window) bool {
+	return w.group == top && w.root == "" && st.data.Boundary == nil
 }
 
 // pieceFinding turns one overlay piece into a finding: an error, or a

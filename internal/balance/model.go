@@ -3,15 +3,16 @@ package balance
 import (
 	"context"
 	"errors"
+	"maps"
 	"math"
 	"slices"
-	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/parallel"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -100,11 +101,8 @@ func load(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
 		m.units.buckets = geo.NewPointBuckets(m.units.pts, 16)
 		// Levels are independent: each has its own grids, locator and
 		// counts, so they are placed in parallel.
-		var wg sync.WaitGroup
-		for _, lv := range m.lv {
-			wg.Go(func() { m.placeLevel(lv) })
-		}
-		wg.Wait()
+		levels := slices.Collect(maps.Values(m.lv))
+		parallel.For(len(levels), func(i int) { m.placeLevel(levels[i]) })
 		m.derive()
 		return m, nil
 	}

@@ -17,7 +17,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"sync"
 
 	"golang.org/x/sync/singleflight"
@@ -25,6 +24,7 @@ import (
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/parallel"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -142,27 +142,18 @@ func (c *Checker) Evaluate(ctx context.Context, plan domain.Plan) ([]*Result, er
 // evaluateAll measures the rules in parallel, one search per worker.
 func (m *model) evaluateAll(rules []domain.CircleRule) []*Result {
 	out := make([]*Result, len(rules))
-	next := make(chan int, len(rules))
-	for i := range rules {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(rules)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var search *geo.Search
-			if m.net != nil {
-				search = m.net.NewSearch()
-			}
-			for i := range next {
-				out[i] = m.evaluate(rules[i], search)
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.ForEach(len(rules), m.newSearch, func(search *geo.Search, i int) {
+		out[i] = m.evaluate(rules[i], search)
+	})
 	return out
+}
+
+// newSearch is a search buffer on the model's network, nil without one.
+func (m *model) newSearch() *geo.Search {
+	if m.net == nil {
+		return nil
+	}
+	return m.net.NewSearch()
 }
 
 // Rule measures one rule of plan: the stored rule for facilityType and
@@ -194,11 +185,7 @@ func (c *Checker) Rule(ctx context.Context, plan domain.Plan, facilityType strin
 	if err != nil {
 		return nil, err
 	}
-	var search *geo.Search
-	if m.net != nil {
-		search = m.net.NewSearch()
-	}
-	r := m.evaluate(rule, search)
+	r := m.evaluate(rule, m.newSearch())
 	r.members = ms
 	return r, nil
 }

@@ -3,16 +3,15 @@ package circles
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/parallel"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -207,18 +206,7 @@ func (m *model) prepareNetwork(nodes []domain.Node, lonlat []orb.Point, edges []
 // read.
 func snapAll(s *geo.Snapper, places []store.Place) []geo.Snap {
 	out := make([]geo.Snap, len(places))
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(places); i += workers {
-				out[i], _ = s.Nearest(places[i].Metric)
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(len(places), func(i int) { out[i], _ = s.Nearest(places[i].Metric) })
 	return out
 }
 

@@ -6,10 +6,10 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"sync"
 	"text/tabwriter"
 
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/parallel"
 )
 
 // Section is the report's "circles" key (DESIGN §4). Falling short of a
@@ -71,15 +71,8 @@ func (s *Section) Errors() int { return 0 }
 
 func (c *Checker) section(plan domain.Plan, results []*Result) *Section {
 	s := &Section{Rules: make([]RuleSummary, len(results)), Grids: []GridSummary{}}
-	var wg sync.WaitGroup
-	for i, r := range results {
-		wg.Add(1)
-		go func() { // suggestions take a search per uncovered unit
-			defer wg.Done()
-			s.Rules[i] = c.ruleSummary(plan, r)
-		}()
-	}
-	wg.Wait()
+	// Suggestions take searches: the rules' summaries run side by side.
+	parallel.For(len(results), func(i int) { s.Rules[i] = c.ruleSummary(plan, results[i]) })
 	for _, r := range results {
 		s.Grids = append(s.Grids, r.gridSummaries(c.opts.GridMaxLevel)...)
 	}

@@ -3,17 +3,15 @@ package coverage
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/parallel"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -298,7 +296,7 @@ func (st *state) checkAll(keys, roots []string) ([]window, map[string]Special) {
 	perGroup := make([][]window, len(keys))
 	perRoot := make([]*window, len(roots))
 	specials := make([]Special, len(roots))
-	parallel(len(keys)+len(roots), func(i int) {
+	parallel.For(len(keys)+len(roots), func(i int) {
 		if i < len(keys) {
 			perGroup[i] = st.groupWindows(keys[i])
 			return
@@ -318,19 +316,4 @@ func (st *state) checkAll(keys, roots []string) ([]window, map[string]Special) {
 		}
 	}
 	return out, sp
-}
-
-// parallel runs fn(0..n-1) on as many goroutines as there are cores.
-func parallel(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				fn(i)
-			}
-		})
-	}
-	wg.Wait()
 }

@@ -2,6 +2,7 @@ package balance
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -24,6 +25,7 @@ type Checker struct {
 	mu    sync.Mutex
 	plans map[int64]*planState
 	loads int // plans counted afresh, for tests
+	lites int // of which from stored assignments
 }
 
 // planState is one plan's cached counts and what of them is written.
@@ -32,7 +34,10 @@ type planState struct {
 	used    time.Time
 	m       *model
 	written *written
-	places  map[int64]store.BalanceUnitPlace
+	// placesStored: the stored assignments and shapes are the model's, but
+	// for what it marked since (model.dirty), so a write needs only those.
+	placesStored bool
+	places       map[int64]store.BalanceUnitPlace
 	// For the current counts: whether their results are stored, the
 	// unassigned units and the report (nil until needed).
 	stored     bool
@@ -98,24 +103,38 @@ func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, e
 	ps := c.state(plan.Workspace, true)
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	if err := c.ensure(ctx, ps, plan); err != nil {
+	if err := c.ensure(ctx, ps, plan, false); err != nil {
 		return nil, err
 	}
 	return ps.refresh(ctx, c.db)
 }
 
-// ensure brings ps (locked) to the view's current counts, counting afresh
-// when the data moved on.
-func (c *Checker) ensure(ctx context.Context, ps *planState, plan domain.Plan) error {
+// ensure brings ps (locked) to the view's current counts when the data
+// moved on. A report is built from the stored assignments when they are
+// stamped with the view's version (a new process then reads no geometry);
+// full asks for a model that can place units, as preparing an edit needs,
+// and counts afresh from the geometry otherwise.
+func (c *Checker) ensure(ctx context.Context, ps *planState, plan domain.Plan, full bool) error {
 	s, err := c.db.BalanceSettings(ctx, plan.Workspace)
 	if err != nil {
 		return err
 	}
-	if m := ps.m; m == nil || m.version != s.Version || m.epoch != s.UnitsEpoch || m.rule != s.PolygonUnits {
+	if m := ps.m; m == nil || m.version != s.Version || m.epoch != s.UnitsEpoch || m.rule != s.PolygonUnits || (full && m.lite) {
 		start := time.Now()
-		if ps.m, err = load(ctx, c.db, plan); err != nil {
-			ps.m = nil
-			return err
+		ps.m = nil
+		if !full && stamped(s) {
+			if ps.m, err = fromStored(ctx, c.db, plan); errors.Is(err, errStoredStale) {
+				ps.m, err = nil, nil
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if ps.m == nil {
+			if ps.m, err = load(ctx, c.db, plan); err != nil {
+				ps.m = nil
+				return err
+			}
 		}
 		ps.written, ps.places = nil, map[int64]store.BalanceUnitPlace{}
 		ps.changed()
@@ -123,11 +142,15 @@ func (c *Checker) ensure(ctx context.Context, ps *planState, plan domain.Plan) e
 		// what the counts give again: nothing to compare or write (unless
 		// someone deleted stats rows behind the stamp's back).
 		ps.stored = s.ResultsVersion == ps.m.version && s.ResultsKey == ps.m.resultsKey() && s.StatsRows == ps.m.liveGrids()
+		ps.placesStored = ps.stored
 		c.mu.Lock()
 		c.loads++
+		if ps.m.lite {
+			c.lites++
+		}
 		c.mu.Unlock()
 		c.log.Debug("balance counted", "plan", plan.Describe(), "version", ps.m.version, "grids", len(ps.m.grids),
-			"units", len(ps.m.units.ids), "ms", time.Since(start).Milliseconds())
+			"units", len(ps.m.units.ids), "from_stored", ps.m.lite, "ms", time.Since(start).Milliseconds())
 	} else if !slices.Equal(m.levels, s.Levels) {
 		m.levels = s.Levels
 		m.derive()
@@ -141,6 +164,9 @@ func (c *Checker) ensure(ctx context.Context, ps *planState, plan domain.Plan) e
 // side by side.
 func (ps *planState) refresh(ctx context.Context, db *store.DB) (*Section, error) {
 	if err := ps.findUnassigned(ctx, db); err != nil {
+		return nil, err
+	}
+	if err := ps.m.loadMergeShapes(ctx, db); err != nil {
 		return nil, err
 	}
 	var err error
@@ -186,6 +212,15 @@ func (ps *planState) store(ctx context.Context, db *store.DB) error {
 	if err := ps.findUnassigned(ctx, db); err != nil {
 		return err
 	}
+	// Assignments first, the stamp last: a failure in between leaves the
+	// stamp behind the data, and the next audit counts afresh.
+	err := db.WriteBalancePlaces(ctx, ps.m.ws, ps.m.placeWrite(!ps.placesStored))
+	if err != nil {
+		ps.placesStored = false
+		return err
+	}
+	ps.m.placesWritten()
+	ps.placesStored = true
 	w, err := ps.m.persist(ctx, db, ps.written, ps.m.findings(ps.unassigned))
 	if err == nil {
 		err = db.SetBalanceResults(ctx, ps.m.ws, ps.m.version, ps.m.resultsKey())

@@ -78,6 +78,7 @@ type siblings struct {
 // derive computes every grid's ideal, deviation and band from the counts.
 // It is linear in the number of grids, so edits simply run it again.
 func (m *model) derive() {
+	m.pairs = nil // bands move: merge candidates are found again
 	type sum struct{ persons, grids int64 }
 	sums := map[siblings]sum{}
 	for _, g := range m.grids {

@@ -36,6 +36,17 @@ type model struct {
 	polygonIdx map[int64]int32 // unit id -> index, polygon units only
 	// shared caches the shared boundary length of grid pairs for merges.
 	shared map[[2]int32]float64
+	// pairs are the merge candidates' pairs for the current figures (nil:
+	// not found yet).
+	pairs *[]mergePair
+	// lite: built from stored assignments (fromStored), without geometry,
+	// locators or unit points; it answers reports but cannot place units.
+	lite   bool
+	totals *Totals // a lite model's units' figures (it holds few units)
+	// dirty and dirtyShapes mark the units (per level) and grids whose
+	// stored assignments and shapes may differ from the model's.
+	dirty       map[int]map[int32]struct{}
+	dirtyShapes map[string]bool
 }
 
 type grid struct {
@@ -81,6 +92,10 @@ type level struct {
 
 const splitByArea = -2 // level.tile value of a unit shared by area
 
+// placedElsewhere is level.tile's value, in a lite model, of a unit some
+// grid counts: the grids' counts come summed from the stored assignments.
+const placedElsewhere = -3
+
 // portion is the part of a unit a grid counts (grid -1: no grid).
 type portion struct {
 	grid                int32
@@ -108,14 +123,20 @@ func load(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
 	}
 }
 
-// read reads a plan's grids and units into a new model.
-func read(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
+// newModel is an empty model of plan's view.
+func newModel(plan domain.Plan) *model {
 	m := &model{planID: plan.ID, ws: plan.Workspace, tol: plan.Tolerance.SliverWidthM, byCode: map[string]int32{},
-		lv: map[int]*level{}, shares: map[int32][]share{}, gridShares: map[int32][]int32{}, shared: map[[2]int32]float64{}}
+		lv: map[int]*level{}, shares: map[int32][]share{}, gridShares: map[int32][]int32{}, shared: map[[2]int32]float64{},
+		polygonIdx: map[int64]int32{}}
 	if !(m.tol > 0) {
 		m.tol = domain.DefaultTolerance.SliverWidthM
 	}
-	m.polygonIdx = map[int64]int32{}
+	return m
+}
+
+// read reads a plan's grids and units into a new model.
+func read(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
+	m := newModel(plan)
 	var pending []store.BalanceShare
 	s, err := db.ReadBalance(ctx, plan.Workspace, store.BalanceSource{
 		Grid: func(g store.BalanceGrid) error {

@@ -42,8 +42,8 @@ func (c *Checker) Prepare(ctx context.Context, plan domain.Plan, changes []audit
 	// Counts held for plan.Version are the base, whatever the database
 	// holds by now; without them, count the view as it is (the change set
 	// has not committed yet).
-	if ps.m == nil || ps.m.version != plan.Version {
-		if err := c.ensure(ctx, ps, plan); err != nil {
+	if ps.m == nil || ps.m.version != plan.Version || ps.m.lite {
+		if err := c.ensure(ctx, ps, plan, true); err != nil {
 			return nil, err
 		}
 	}

@@ -131,12 +131,7 @@ func (s *Section) Errors() int {
 // section builds the report from the model; places gives unassigned units'
 // names and WGS84 points.
 func (m *model) section(unassigned []UnassignedRow) *Section {
-	s := &Section{Levels: []LevelRow{}, Specials: []SpecialRow{}, Unassigned: Unassigned{Items: unassigned}}
-	for u := range m.units.ids {
-		s.Totals.Persons += int64(m.units.persons[u])
-		s.Totals.Households += int64(m.units.households[u])
-	}
-	s.Totals.Units = len(m.units.ids)
+	s := &Section{Levels: []LevelRow{}, Specials: []SpecialRow{}, Unassigned: Unassigned{Items: unassigned}, Totals: m.unitTotals()}
 	for _, r := range unassigned {
 		s.Unassigned.Units++
 		s.Unassigned.Persons += r.Persons

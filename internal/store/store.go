@@ -89,7 +89,11 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	if err := m.LoadMigrations(migrations.FS); err != nil {
+	files, err := migrations.FS()
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if err := m.LoadMigrations(files); err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
 	if err := m.Migrate(ctx); err != nil {

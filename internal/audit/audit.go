@@ -10,10 +10,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -144,7 +146,16 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		k, _ := json.Marshal(key)
 		b.Write(k)
 		b.WriteByte(':')
-		val, err := json.Marshal(v)
+		// A section that writes itself is called directly: through
+		// json.Marshal the library would go over its tens of megabytes
+		// again to check and compact them.
+		var val []byte
+		var err error
+		if m, ok := v.(json.Marshaler); ok {
+			val, err = m.MarshalJSON()
+		} else {
+			val, err = json.Marshal(v)
+		}
 		if err != nil {
 			return fmt.Errorf("report %s: %w", key, err)
 		}
@@ -200,19 +211,32 @@ func (a *Auditor) run(ctx context.Context, plan domain.Plan, checks []string) (*
 		GeneratedAt: time.Now().UTC().Truncate(time.Second),
 		Settings:    map[string]any{"crs": fmt.Sprintf("EPSG:%d", plan.SRID)},
 	}
-	for _, name := range checks {
+	// The checks share nothing but the database: they run side by side,
+	// each using the cores it can, and the report lists them in registry
+	// order whatever finishes first.
+	sections := make([]Section, len(checks))
+	errs := make([]error, len(checks))
+	var wg sync.WaitGroup
+	for i, name := range checks {
 		c := a.Checker(name)
 		if c == nil {
 			return nil, domain.Errorf(domain.ErrInvalid, "unknown check %q", name)
 		}
-		s, err := c.Check(ctx, plan)
-		if err != nil {
-			return nil, fmt.Errorf("%s check: %w", name, err)
-		}
-		for k, v := range c.Settings(plan) {
+		wg.Go(func() {
+			if sections[i], errs[i] = c.Check(ctx, plan); errs[i] != nil {
+				errs[i] = fmt.Errorf("%s check: %w", name, errs[i])
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for i, name := range checks {
+		for k, v := range a.Checker(name).Settings(plan) {
 			r.Settings[k] = v
 		}
-		r.Sections = append(r.Sections, NamedSection{Name: name, Section: s})
+		r.Sections = append(r.Sections, NamedSection{Name: name, Section: sections[i]})
 	}
 	return r, nil
 }

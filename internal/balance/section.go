@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/jsonw"
 )
 
 // Section is the "balance" part of the audit report (DESIGN §4), with
@@ -15,11 +16,37 @@ import (
 type Section struct {
 	Levels          []LevelRow   `json:"levels"`
 	Specials        []SpecialRow `json:"specials"`
-	Grids           []GridRow    `json:"grids"`
+	Grids           GridRows     `json:"grids"`
 	MergeCandidates []Merge      `json:"merge_candidates"`
-	SplitCandidates []Split      `json:"split_candidates"`
+	SplitCandidates Splits       `json:"split_candidates"`
 	Unassigned      Unassigned   `json:"unassigned"`
 	Totals          Totals       `json:"totals"`
+}
+
+// MarshalJSON writes the section's keys in order, its long tables
+// appended without encoding/json going over them (see jsonw).
+func (s *Section) MarshalJSON() ([]byte, error) {
+	o := jsonw.Begin(make([]byte, 0, 400*(len(s.Grids)+len(s.SplitCandidates))+4096))
+	for _, m := range []struct {
+		key string
+		val any
+	}{{"levels", s.Levels}, {"specials", s.Specials}} {
+		if err := o.Value(m.key, m.val); err != nil {
+			return nil, err
+		}
+	}
+	o.Append("grids", s.Grids.AppendJSON)
+	if err := o.Value("merge_candidates", s.MergeCandidates); err != nil {
+		return nil, err
+	}
+	o.Append("split_candidates", s.SplitCandidates.AppendJSON)
+	if err := o.Value("unassigned", s.Unassigned); err != nil {
+		return nil, err
+	}
+	if err := o.Value("totals", s.Totals); err != nil {
+		return nil, err
+	}
+	return o.End(), nil
 }
 
 // LevelRow summarises one level's base grids. Persons + SpecialPersons +
@@ -86,6 +113,76 @@ type GridRow struct {
 	Compactness float64 `json:"compactness"`
 	Contiguous  bool    `json:"contiguous"`
 	Parts       int     `json:"parts"`
+}
+
+// Splits is the report's table of split candidates, as long as the grid
+// table on a plan whose micro-grids are mostly over their band.
+type Splits []Split
+
+// MarshalJSON writes the table by appending (jsonw).
+func (rows Splits) MarshalJSON() ([]byte, error) {
+	return rows.AppendJSON(make([]byte, 0, 200*len(rows)+2)), nil
+}
+
+// AppendJSON appends the table to b.
+func (rows Splits) AppendJSON(b []byte) []byte {
+	b = append(b, '[')
+	for i, s := range rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		o := jsonw.Begin(b)
+		o.String("code", s.Code, false)
+		o.Int("level", int64(s.Level))
+		o.Ref("parent", s.Parent)
+		o.Int("persons", s.Persons)
+		o.Int("households", s.Households)
+		o.Int("parts", int64(s.Parts))
+		o.Float("persons_per_part", s.PersonsPerPart)
+		o.Float("households_per_part", s.HouseholdsPerPart)
+		o.Bool("in_band", s.InBand)
+		b = o.End()
+	}
+	return append(b, ']')
+}
+
+// GridRows is the report's table of grids.
+type GridRows []GridRow
+
+// MarshalJSON writes the table by appending (jsonw): at scale 10 it has
+// ninety thousand rows, which reflection takes a second to write.
+func (rows GridRows) MarshalJSON() ([]byte, error) {
+	return rows.AppendJSON(make([]byte, 0, 320*len(rows)+2)), nil
+}
+
+// AppendJSON appends the table to b.
+func (rows GridRows) AppendJSON(b []byte) []byte {
+	b = append(b, '[')
+	for i, g := range rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		o := jsonw.Begin(b)
+		o.String("code", g.Code, false)
+		o.String("name", g.Name, true)
+		o.Int("level", int64(g.Level))
+		o.Ref("parent", g.Parent)
+		o.String("kind", g.Kind, false)
+		o.String("mode", g.Mode, true)
+		o.String("category", g.Category, true)
+		o.Int("persons", g.Persons)
+		o.Int("households", g.Households)
+		o.Int("units", g.Units)
+		o.Float("ideal_persons", g.IdealPersons)
+		o.Float("deviation_pct", g.DeviationPct)
+		o.String("band", g.Band, false)
+		o.Float("area_m2", g.AreaM2)
+		o.Float("compactness", g.Compactness)
+		o.Bool("contiguous", g.Contiguous)
+		o.Int("parts", int64(g.Parts))
+		b = o.End()
+	}
+	return append(b, ']')
 }
 
 // Unassigned is the population no grid of some level holds: coverage

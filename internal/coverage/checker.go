@@ -97,13 +97,22 @@ func (c *Checker) current(ctx context.Context, plan domain.Plan) (*state, error)
 	return st, nil
 }
 
-// store writes the findings of st (locked) once per state.
+// store writes the findings of st (locked) once per state, unless the
+// stored ones are stamped as computed for the same version and settings
+// (another process, or this one before a restart, wrote them).
 func (c *Checker) store(ctx context.Context, ws int64, st *state, s *Section) error {
 	if st.stored {
 		return nil
 	}
-	if err := c.db.ReplaceFindings(ctx, ws, audit.Coverage, s.findings); err != nil {
+	stamp := fmt.Sprintf("coverage/1 %d %v %g", st.version, st.data.Tolerance, st.data.NoiseM)
+	stored, err := c.db.FindingsStamp(ctx, ws, audit.Coverage)
+	if err != nil {
 		return err
+	}
+	if stored != stamp {
+		if err := c.db.ReplaceFindings(ctx, ws, audit.Coverage, stamp, s.findings); err != nil {
+			return err
+		}
 	}
 	st.stored = true
 	return nil

@@ -153,37 +153,6 @@ func (db *DB) MetricNetwork(ctx context.Context, planID int64) (nodes []domain.N
 	return nodes, lonlat, edges, err
 }
 
-// GridUnits lists, for every grid of the plan, the units whose point (a
-// point on the surface of polygon units) lies in it.
-type GridUnits struct {
-	Code  string
-	Name  string
-	Level int
-	Units []int64
-}
-
-// UnitsByGrid returns every grid of workspace ws with its units, by level
-// and code. Grids without units are included, with none.
-func (db *DB) UnitsByGrid(ctx context.Context, ws int64) ([]GridUnits, error) {
-	rows, err := db.pool.Query(ctx, `
-		SELECT g.code, g.name, g.level,
-		       coalesce(array_agg(u.id ORDER BY u.id) FILTER (WHERE u.id IS NOT NULL), '{}')
-		  FROM grid g
-		  LEFT JOIN unit u ON u.plan_id = g.plan_id AND u.geom_m && g.geom_m
-		       AND ST_Intersects(g.geom_m, CASE WHEN GeometryType(u.geom_m) = 'POINT' THEN u.geom_m
-		                                        ELSE ST_PointOnSurface(u.geom_m) END)
-		 WHERE g.ws_id = @ws
-		 GROUP BY g.id ORDER BY g.level, g.code`, pgx.NamedArgs{"ws": ws})
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (GridUnits, error) {
-		var g GridUnits
-		err := r.Scan(&g.Code, &g.Name, &g.Level, &g.Units)
-		return g, err
-	})
-}
-
 // FacilityNodes returns, for each facility of the given types, the id of
 // the network node nearest to it (by the metric geometry's KNN index): the
 // sources the pgRouting reference starts from.

@@ -11,9 +11,19 @@ import (
 
 // ReplaceFindings stores the findings of one check's latest audit of a view
 // of a plan (workspace ws), replacing all that check's previous findings in
-// one transaction. Geometries are WGS84.
-func (db *DB) ReplaceFindings(ctx context.Context, ws int64, check string, findings []domain.Finding) error {
-	return db.ReplaceFindingsIn(ctx, ws, check, FindingScope{All: true}, findings)
+// one transaction, and records stamp — what they were computed for, in the
+// check's own words — beside them (see FindingsStamp). Geometries are WGS84.
+func (db *DB) ReplaceFindings(ctx context.Context, ws int64, check, stamp string, findings []domain.Finding) error {
+	return db.replaceFindings(ctx, ws, check, FindingScope{All: true}, findings, stamp)
+}
+
+// FindingsStamp is the stamp the view's stored findings of check were
+// written with ("" when none was).
+func (db *DB) FindingsStamp(ctx context.Context, ws int64, check string) (string, error) {
+	var stamp string
+	err := db.pool.QueryRow(ctx, `SELECT coalesce((SELECT stamp FROM finding_stamp WHERE ws_id = @ws AND check_name = @check), '')`,
+		pgx.NamedArgs{"ws": ws, "check": check}).Scan(&stamp)
+	return stamp, err
 }
 
 // FindingScope says which of a check's stored findings a write replaces:
@@ -29,6 +39,12 @@ type FindingScope struct {
 // exactly one grid gets that grid's outline, copied in the database, so
 // callers working in the metric CRS need not fetch WGS84 shapes.
 func (db *DB) ReplaceFindingsIn(ctx context.Context, ws int64, check string, scope FindingScope, findings []domain.Finding) error {
+	return db.replaceFindings(ctx, ws, check, scope, findings, "")
+}
+
+// replaceFindings replaces the findings in scope and records stamp (none
+// when ""; a scoped write clears it, being one the stamp no longer covers).
+func (db *DB) replaceFindings(ctx context.Context, ws int64, check string, scope FindingScope, findings []domain.Finding, stamp string) error {
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		if err := lockResults(ctx, tx, ws); err != nil {
 			return err
@@ -38,6 +54,15 @@ func (db *DB) ReplaceFindingsIn(ctx context.Context, ws int64, check string, sco
 		if _, err := tx.Exec(ctx, `DELETE FROM finding WHERE ws_id = @ws AND check_name = @check
 			AND (@all OR grids && @grids::text[] OR kind = ANY(@kinds::text[]))`, args); err != nil {
 			return err
+		}
+		args["stamp"] = stamp
+		if _, err := tx.Exec(ctx, `DELETE FROM finding_stamp WHERE ws_id = @ws AND check_name = @check`, args); err != nil {
+			return err
+		}
+		if stamp != "" {
+			if _, err := tx.Exec(ctx, `INSERT INTO finding_stamp (ws_id, check_name, stamp) VALUES (@ws, @check, @stamp)`, args); err != nil {
+				return err
+			}
 		}
 		if len(findings) == 0 {
 			return nil

@@ -74,22 +74,28 @@ func TestStuckClientsCostOnlyThemselves(t *testing.T) {
 	}
 	// Fifty large answers take the two cores a moment to produce; what is
 	// measured is the state after, while all fifty wait on their clients.
+	// Each endpoint must answer every time, and within a second at best of
+	// three tries (a shared machine may delay any single request).
 	time.Sleep(2 * time.Second)
 	client := &http.Client{Timeout: 5 * time.Second}
-	deadline := time.Now().Add(3 * time.Second)
-	for round := 0; time.Now().Before(deadline) || round < 3; round++ {
-		for _, path := range []string{"/readyz", "/api/plans/heavy", "/api/plans/heavy/grids/H03"} {
+	for _, path := range []string{"/readyz", "/api/plans/heavy", "/api/plans/heavy/grids/H03"} {
+		best := time.Hour
+		for try := range 3 {
 			start := time.Now()
 			resp, err := client.Get(ts.URL + path)
 			if err != nil {
-				t.Fatalf("round %d: %s with 50 stuck clients: %v", round, path, err)
+				t.Fatalf("try %d: %s with 50 stuck clients: %v", try, path, err)
 			}
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
-			if took := time.Since(start); resp.StatusCode != 200 || took > time.Second {
-				t.Fatalf("round %d: %s with 50 stuck clients: %d after %v, want 200 within 1 s", round, path, resp.StatusCode, took)
+			if resp.StatusCode != 200 {
+				t.Fatalf("try %d: %s with 50 stuck clients: %d", try, path, resp.StatusCode)
 			}
+			best = min(best, time.Since(start))
+			time.Sleep(200 * time.Millisecond)
 		}
-		time.Sleep(200 * time.Millisecond)
+		if best > time.Second {
+			t.Errorf("%s with 50 stuck clients: %v at best, want within 1 s", path, best)
+		}
 	}
 }

@@ -25,7 +25,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		auditor := newAuditor(db)
+		auditor := newAuditor(db, 0)
 		checks, err := auditor.ParseChecks(*checksFlag)
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -107,3 +108,24 @@ func parseArgs(fs *flag.FlagSet, args []string, positional ...string) ([]string,
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// parseBytes reads a size: a number of bytes, or one with a unit KiB,
+// MiB, GiB (powers of 1024) or KB, MB, GB (powers of 1000).
+func parseBytes(v string) (int64, error) {
+	units := []struct {
+		suffix string
+		factor float64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	s, factor := strings.TrimSpace(v), 1.0
+	for _, u := range units {
+		if rest, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, factor = strings.TrimSpace(rest), u.factor
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil || n <= 0 || n*factor > 1<<50 {
+		return 0, fmt.Errorf("size %q: want a positive number of bytes, or one with KiB, MiB, GiB, KB, MB or GB", v)
+	}
+	return int64(n * factor), nil
+}

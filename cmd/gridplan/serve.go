@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -29,6 +31,10 @@ const (
 	handlerDrain  = 2 * time.Second
 )
 
+// defaultMemoryLimit is what a server holds itself to unless told: the
+// scale-1 demo under load stays well within it.
+const defaultMemoryLimit int64 = 1 << 30
+
 // Connection limits: headers must arrive within readHeaderTimeout and a
 // keep-alive connection may idle for idleTimeout. Bodies have their own
 // deadline (httpapi), answers one per write (httpx.WriteIdle).
@@ -42,12 +48,32 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "serve", &cfg)
 	addr := fs.String("addr", envOr("GRIDPLAN_ADDR", "127.0.0.1:8080"), "listen address (env GRIDPLAN_ADDR)")
 	withDemo := fs.Bool("demo", false, "load the demo district first when the plan \"demo\" does not exist")
+	limit := defaultMemoryLimit
+	if v := os.Getenv("GRIDPLAN_MEMORY_LIMIT"); v != "" {
+		if n, err := parseBytes(v); err != nil {
+			cfg.badEnv("GRIDPLAN_MEMORY_LIMIT", v, "a size such as 512MiB or 2GiB")
+		} else {
+			limit = n
+		}
+	}
+	fs.Func("memory-limit", "memory the server holds itself to, e.g. 1GiB (env GRIDPLAN_MEMORY_LIMIT)", func(v string) (err error) {
+		limit, err = parseBytes(v)
+		return err
+	})
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
+	if err := cfg.check(); err != nil {
+		return err
+	}
 	log := newLogger(e.stderr, cfg.LogLevel)
+	// The garbage collector works harder as the heap nears the limit and
+	// gives memory back to the system, and the caches are sized to leave
+	// room below it (budgetOf), so the process stays within it under load.
+	debug.SetMemoryLimit(limit)
+	budget := budgetOf(limit)
 	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		auditor := newAuditor(db)
+		auditor := newAuditor(db, budget.perCheck)
 		if *withDemo {
 			if err := ensureDemo(ctx, e, db, auditor); err != nil {
 				return err
@@ -63,7 +89,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		defer cancelRequests()
 		var inFlight sync.WaitGroup
 		handler := httpapi.New(db, log, httpapi.Options{Web: web.Static(), Auditor: auditor,
-			Editing: newEditing(db, auditor, log)})
+			Editing: newEditing(db, auditor, log), CacheBytes: budget.responses, LayerBytes: budget.layers})
 		srv := &http.Server{
 			Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				inFlight.Add(1)

@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gridplan/gridplan/internal/audit"
+	"github.com/gridplan/gridplan/internal/cache"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/store"
 )
@@ -18,20 +20,21 @@ import (
 // long-lived (one per server) and keeps each recently audited view's counts
 // in memory (by workspace), keyed by the view's version.
 type Checker struct {
-	db       *store.DB
-	log      *slog.Logger
-	maxPlans int
+	db  *store.DB
+	log *slog.Logger
 
-	mu    sync.Mutex
-	plans map[int64]*planState
-	loads int // plans counted afresh, for tests
-	lites int // of which from stored assignments
+	states *cache.Cache[int64, *planState] // by workspace
+	mu     sync.Mutex                      // guards states' creation and the counters
+	loads  int                             // plans counted afresh, for tests
+	lites  int                             // of which from stored assignments
 }
 
 // planState is one plan's cached counts and what of them is written.
 type planState struct {
-	mu      sync.Mutex
-	used    time.Time
+	mu sync.Mutex
+	// bytes is about what the state holds, for the cache's budget; set by
+	// whoever holds mu after changing m.
+	bytes   atomic.Int64
 	m       *model
 	written *written
 	// placesStored: the stored assignments and shapes are the model's, but
@@ -48,21 +51,27 @@ type planState struct {
 // Options tune the checker; the zero value is fine.
 type Options struct {
 	Log *slog.Logger // nil: slog.Default()
-	// MaxPlans is how many plans' counts stay in memory, the least recently
-	// audited dropped first; 0 means 4. Measured: the scale-1 demo (8,952
-	// grids, 26 k units) takes about 20 MB, with a million units about 100.
-	MaxPlans int
+	// CacheBytes bounds the counts kept in memory, the least recently
+	// audited views' dropped first; 0 means DefaultCacheBytes.
+	CacheBytes int64
 }
+
+// DefaultCacheBytes bounds the counts kept unless Options say otherwise:
+// the scale-1 demo (8,952 grids, 26 k units) takes about 20 MB counted
+// from geometry, a tenth of that from stored assignments; a million units
+// about 100 MB.
+const DefaultCacheBytes = 256 << 20
 
 // New returns the balance checker on db.
 func New(db *store.DB, opts Options) *Checker {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	if opts.MaxPlans <= 0 {
-		opts.MaxPlans = 4
+	budget := opts.CacheBytes
+	if budget == 0 {
+		budget = DefaultCacheBytes
 	}
-	return &Checker{db: db, log: opts.Log, maxPlans: opts.MaxPlans, plans: map[int64]*planState{}}
+	return &Checker{db: db, log: opts.Log, states: cache.New[int64](budget, func(ps *planState) int64 { return ps.bytes.Load() })}
 }
 
 var (
@@ -70,30 +79,28 @@ var (
 	_ audit.Preparer = (*Checker)(nil)
 )
 
-// state returns the view's cache entry (by workspace), creating it (and
-// evicting the least recently used one) when create is set.
+// state returns the view's cache entry (by workspace), creating it when
+// create is set.
 func (c *Checker) state(ws int64, create bool) *planState {
+	if ps, ok := c.states.Get(ws); ok || !create {
+		return ps
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ps := c.plans[ws]
-	if ps == nil && create {
-		if len(c.plans) >= c.maxPlans {
-			var oldest int64
-			var when time.Time
-			for id, p := range c.plans {
-				if when.IsZero() || p.used.Before(when) {
-					oldest, when = id, p.used
-				}
-			}
-			delete(c.plans, oldest)
-		}
+	ps, ok := c.states.Get(ws)
+	if !ok {
 		ps = &planState{places: map[int64]store.BalanceUnitPlace{}}
-		c.plans[ws] = ps
-	}
-	if ps != nil {
-		ps.used = time.Now()
+		c.states.Put(ws, ps)
 	}
 	return ps
+}
+
+// measured records what ps (locked) holds now, for the cache's budget.
+func (c *Checker) measured(ws int64, ps *planState) {
+	if ps.m != nil {
+		ps.bytes.Store(ps.m.size())
+	}
+	c.states.Account(ws)
 }
 
 // Check audits the view's balance. Counts are reused while the view's
@@ -106,6 +113,7 @@ func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, e
 	if err := c.ensure(ctx, ps, plan, false); err != nil {
 		return nil, err
 	}
+	defer c.measured(plan.Workspace, ps)
 	return ps.refresh(ctx, c.db)
 }
 

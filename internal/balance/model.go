@@ -245,3 +245,19 @@ func round(x float64, decimals int) float64 {
 	p := math.Pow10(decimals)
 	return math.Round(x*p) / p
 }
+
+// size is about how many bytes the model holds: the grids' coordinates
+// and figures, the units' arrays and the places per level.
+func (m *model) size() int64 {
+	var n int64
+	for _, g := range m.grids {
+		if g != nil {
+			n += int64(geo.NumPoints(g.Geometry))*16 + 400
+		}
+	}
+	n += int64(len(m.units.ids)) * 48
+	for _, lv := range m.lv {
+		n += int64(len(lv.tile))*4 + int64(len(lv.split)+len(lv.over))*64
+	}
+	return n + int64(len(m.shared))*48
+}

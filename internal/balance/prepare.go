@@ -39,6 +39,7 @@ func (c *Checker) Prepare(ctx context.Context, plan domain.Plan, changes []audit
 	ps := c.state(plan.Workspace, true)
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
+	defer c.measured(plan.Workspace, ps)
 	// Counts held for plan.Version are the base, whatever the database
 	// holds by now; without them, count the view as it is (the change set
 	// has not committed yet).

@@ -23,6 +23,7 @@ import (
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/audit"
+	"github.com/gridplan/gridplan/internal/cache"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/parallel"
 	"github.com/gridplan/gridplan/internal/store"
@@ -37,7 +38,15 @@ type Options struct {
 	// figures (micro-grids of 20–50 households add volume, not insight);
 	// 0 means 3. The per-grid layer of the API serves any level.
 	GridMaxLevel int
+	// CacheBytes bounds the models and memberships kept in memory; 0
+	// means DefaultCacheBytes.
+	CacheBytes int64
 }
+
+// DefaultCacheBytes bounds what the checker keeps unless Options say
+// otherwise: the scale-1 demo's model (26 k units, 60 k network edges) and
+// membership take about 40 MB, scale 10 ten times that.
+const DefaultCacheBytes = 256 << 20
 
 // Checker is the circles audit and the source of the circles layers. It
 // keeps each plan's prepared model (graph, snaps) for the plan's own data
@@ -48,9 +57,9 @@ type Checker struct {
 	db   *store.DB
 	opts Options
 
-	mu      sync.Mutex
-	models  map[int64]*model      // by plan id, for one data version
-	members map[int64]*membership // by workspace, for one view version
+	mu      sync.Mutex                       // serialises loads; guards models' results
+	models  *cache.Cache[int64, *model]      // by plan id, for one data version
+	members *cache.Cache[int64, *membership] // by workspace, for one view version
 	// evaluating shares one evaluation of a model's rules among the
 	// requests that need it at once.
 	evaluating singleflight.Group
@@ -69,11 +78,14 @@ func New(db *store.DB, opts Options) *Checker {
 	if opts.GridMaxLevel == 0 {
 		opts.GridMaxLevel = 3
 	}
-	return &Checker{db: db, opts: opts, models: map[int64]*model{}, members: map[int64]*membership{}}
+	budget := opts.CacheBytes
+	if budget == 0 {
+		budget = DefaultCacheBytes
+	}
+	// Models are the large part; memberships are an index into them.
+	return &Checker{db: db, opts: opts, models: cache.New[int64](budget*3/4, (*model).size),
+		members: cache.New[int64](budget/4, (*membership).size)}
 }
-
-// maxMemberships bounds the views whose membership is kept.
-const maxMemberships = 16
 
 // model returns plan's prepared model and the view's membership, loading
 // what changed. Loads are serialised so that concurrent requests load a
@@ -81,8 +93,8 @@ const maxMemberships = 16
 func (c *Checker) model(ctx context.Context, plan domain.Plan) (*model, *membership, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	m := c.models[plan.ID]
-	ms := c.members[plan.Workspace]
+	m, _ := c.models.Get(plan.ID)
+	ms, _ := c.members.Get(plan.Workspace)
 	// The view's grids are read while the model loads, on another
 	// connection; locating the units in them needs the model.
 	var shapes gridShapes
@@ -97,7 +109,7 @@ func (c *Checker) model(ctx context.Context, plan domain.Plan) (*model, *members
 			wg.Wait()
 			return nil, nil, err
 		}
-		c.models[plan.ID] = m
+		c.models.Put(plan.ID, m)
 	}
 	wg.Wait()
 	if ms == nil || ms.version != plan.Version {
@@ -105,10 +117,7 @@ func (c *Checker) model(ctx context.Context, plan domain.Plan) (*model, *members
 			return nil, nil, shapesErr
 		}
 		ms = shapes.locate(m)
-		if len(c.members) >= maxMemberships {
-			clear(c.members)
-		}
-		c.members[plan.Workspace] = ms
+		c.members.Put(plan.Workspace, ms)
 	}
 	return m, ms, nil
 }
@@ -135,6 +144,7 @@ func (c *Checker) Evaluate(ctx context.Context, plan domain.Plan) ([]*Result, er
 				clear(m.results)
 			}
 			m.results[string(key)] = results
+			c.models.Account(plan.ID) // the results count toward the budget
 			c.mu.Unlock()
 			return results, nil
 		})

@@ -279,3 +279,25 @@ func (m *model) method() string {
 	}
 	return MethodStraightLine
 }
+
+// size is about how many bytes the model holds: its units and facilities,
+// the network with its segment index, the snaps, and the rules' results.
+func (m *model) size() int64 {
+	n := int64(len(m.units)+len(m.facilities))*(120+48) + int64(len(m.nodeID))*48 + int64(len(m.linkUnits))*8
+	if m.net != nil {
+		n += int64(len(m.net.Links)) * 160 // links, arcs and the snapper's segments
+	}
+	for _, rs := range m.results {
+		n += int64(len(rs)) * int64(len(m.units)) * 9
+	}
+	return n
+}
+
+// size is about how many bytes the membership holds.
+func (ms *membership) size() int64 {
+	n := int64(len(ms.grids)) * 96
+	for _, g := range ms.grids {
+		n += int64(len(g.units)) * 4
+	}
+	return n
+}

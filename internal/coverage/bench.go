@@ -37,7 +37,7 @@ func Benchmark(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([
 			return err
 		}
 		sec = s.(*Section)
-		grids = len(c.plans[plan.Workspace].grids)
+		grids = len(c.cached(plan.Workspace).grids)
 		return nil
 	})
 	if err != nil {

@@ -30,6 +30,9 @@ type Options struct {
 	Auditor *audit.Auditor
 	// Editing applies every write; nil serves no write endpoint.
 	Editing *editing.Service
+	// CacheBytes bounds the response cache and LayerBytes the tile layers
+	// kept in memory (0: their defaults, 256 and 128 MiB).
+	CacheBytes, LayerBytes int64
 }
 
 // Server answers HTTP requests.
@@ -104,8 +107,8 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 	}
 	// OGC API - Features at the root (its HTML landing page links to the
 	// map) and vector tiles under /tiles; one response cache for both.
-	ogc := ogcapi.New(db, log, ogcapi.Options{WriteError: s.writeError})
-	tileService := tiles.New(db, log, tiles.Options{WriteError: s.writeError, Cache: ogc.Cache()})
+	ogc := ogcapi.New(db, log, ogcapi.Options{WriteError: s.writeError, CacheBytes: opts.CacheBytes})
+	tileService := tiles.New(db, log, tiles.Options{WriteError: s.writeError, Cache: ogc.Cache(), LayerBytes: opts.LayerBytes})
 	ogc.Routes(r)
 	tileService.Routes(r)
 	// Each draft and past revision has its own landing page with the same

@@ -33,6 +33,19 @@ func TestBadEnvironmentIsRefused(t *testing.T) {
 	}
 }
 
+// TestBadMemoryLimitIsRefused: serve refuses a memory limit it cannot
+// read, from the flag or the environment, before it starts anything.
+func TestBadMemoryLimitIsRefused(t *testing.T) {
+	dsn := srv.NewDSN(t)
+	if r := gridplan(t, dsn, "serve", "--addr", "127.0.0.1:0", "--memory-limit", "lots"); r.code != exitBadInput || !strings.Contains(r.stderr, "memory-limit") {
+		t.Errorf("--memory-limit lots: %+v", r)
+	}
+	t.Setenv("GRIDPLAN_MEMORY_LIMIT", "-1GiB")
+	if r := gridplan(t, dsn, "serve", "--addr", "127.0.0.1:0"); r.code != exitBadInput || !strings.Contains(r.stderr, "GRIDPLAN_MEMORY_LIMIT") {
+		t.Errorf("GRIDPLAN_MEMORY_LIMIT=-1GiB: %+v", r)
+	}
+}
+
 // TestStatementTimeoutIsNotBadInput: an import whose write runs into the
 // statement timeout (a GIS client holds the table locked against writes)
 // could not run: exit 3 with the reason, not exit 2 as if the file were

@@ -47,7 +47,7 @@ func commands() []command {
 		{"audit", "audit NAME [--checks coverage,balance,circles] [--format json|text]", "audit a plan; exit 1 when errors are found", runAudit},
 		{"coverage-settings", "coverage-settings NAME [--sliver-area-m2 X] [--sliver-width-m X] [--noise-m X] [--mask FILE.geojson | --clear-mask]",
 			"show or set the coverage audit's tolerances and allowed-gap mask", runCoverageSettings},
-		{"bench", "bench WHAT [--scale 1] [--runs 5]", "measure gridplan against its reference on the demo district", runBench},
+		{"bench", "bench audit|balance|circles|coverage|features|formats|load [--scale 1] [--runs 5] [--duration 20s]", "measure gridplan against its reference on the demo district", runBench},
 		{"export", "export NAME [--format geojson|shp|gpkg|kml|kmz|csv] [--level N] [--what grids|units|facilities|findings] [--crs EPSG:N|plan] [--encoding UTF-8|GBK] [-o FILE|DIR] | export NAME --bundle FILE.gpkg",
 			"export a plan as GeoJSON, Shapefile, GeoPackage, KML/KMZ or CSV, or whole as a bundle", runExport},
 	}

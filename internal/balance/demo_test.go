@@ -11,6 +11,7 @@ import (
 
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/balance"
+	"github.com/gridplan/gridplan/internal/bench/reference"
 	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/pgtest"
@@ -41,7 +42,7 @@ func testDemoMatchesPostGIS(t *testing.T, db *store.DB, plan domain.Plan) {
 	ctx := context.Background()
 	s := check(t, balance.New(db, balance.Options{}), plan)
 
-	naive, err := db.NaiveGridPersons(ctx, plan.Workspace)
+	naive, err := reference.GridPersons(ctx, db.Pool(), plan.Workspace)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -121,27 +121,6 @@ func (db *DB) SetBalanceResults(ctx context.Context, ws, version int64, key stri
 	return err
 }
 
-// NaiveGridPersons is the reference the balance audit is judged and
-// timed against: a plain PostGIS spatial join of units and grids, grouped
-// by grid. A unit on the boundary of two grids counts in both, and a
-// polygon unit counts wholly in every grid it touches.
-func (db *DB) NaiveGridPersons(ctx context.Context, ws int64) (map[string]int64, error) {
-	out := make(map[string]int64)
-	err := balanceRows(ctx, db.pool, `
-		SELECT g.code, sum(u.persons)
-		  FROM grid g JOIN unit u ON u.plan_id = g.plan_id AND ST_Intersects(g.geom_m, u.geom_m)
-		 WHERE g.ws_id = @ws GROUP BY g.code`, pgx.NamedArgs{"ws": ws}, func(r pgx.Rows) error {
-		var code string
-		var n int64
-		if err := r.Scan(&code, &n); err != nil {
-			return err
-		}
-		out[code] = n
-		return nil
-	})
-	return out, err
-}
-
 // BalanceWritten reads what the plan's latest balance audit stored: its
 // grid_stats rows by code, and a key per finding — kind, severity, level,
 // parent, grids (comma-separated) and reason, joined by U+001F — so a new

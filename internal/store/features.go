@@ -107,6 +107,7 @@ type FeatureQuery struct {
 	Level     int     // grids: the level (0: all)
 	ID        int64   // one feature by id
 	IDs       []int64 // only these features (nil: no such filter)
+	Code      string  // grids: one grid by code
 	After     int64   // keyset: only ids greater than After
 	Limit     int     // at most this many (0: no limit)
 	// BBox, in WGS84, keeps features whose geometry intersects it.
@@ -114,6 +115,9 @@ type FeatureQuery struct {
 	// Property filters (exact match). Grids: Parent, Kind, Category;
 	// facilities: Type; findings: Parent, Kind, Severity, Check.
 	Parent, Kind, Category, Type, Severity, Check string
+	// ByCode orders grids by level and code instead of by id (keyset
+	// paging is by id, so it goes with After = 0).
+	ByCode bool
 }
 
 // layerSQL is the fixed SQL of each layer: the columns read, the table
@@ -169,6 +173,10 @@ func (q FeatureQuery) where(withKeyset bool) (string, pgx.NamedArgs) {
 		conds = append(conds, "t.id = ANY(@ids)")
 		args["ids"] = q.IDs
 	}
+	if q.Layer == LayerGrids && q.Code != "" {
+		conds = append(conds, "t.code = @code")
+		args["code"] = q.Code
+	}
 	if withKeyset && q.After != 0 {
 		conds = append(conds, "t.id > @after")
 		args["after"] = q.After
@@ -211,7 +219,11 @@ func (f *Features) Count(ctx context.Context, q FeatureQuery) (int, error) {
 func (f *Features) Each(ctx context.Context, q FeatureQuery, fn func(any) error) error {
 	l := layers[q.Layer]
 	where, args := q.where(true)
-	sql := `SELECT ` + l.columns + l.from + where + ` ORDER BY t.id`
+	order := ` ORDER BY t.id`
+	if q.ByCode && q.Layer == LayerGrids {
+		order = ` ORDER BY t.level, t.code`
+	}
+	sql := `SELECT ` + l.columns + l.from + where + order
 	if q.Limit > 0 {
 		sql += ` LIMIT @limit`
 		args["limit"] = q.Limit

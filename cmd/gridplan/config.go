@@ -81,7 +81,7 @@ func (c *Config) badEnv(name, value, want string) {
 // check refuses a configuration whose environment did not parse.
 func (c *Config) check() error { return c.envErr }
 
-// parseArgs parses flags anywhere among the arguments (DESIGN puts them
+// parseArgs parses flags anywhere among the arguments (the usage puts them
 // after the positional ones, which the flag package alone does not allow)
 // and checks the number of positional arguments.
 func parseArgs(fs *flag.FlagSet, args []string, positional ...string) ([]string, error) {

@@ -16,7 +16,7 @@ import (
 	"github.com/gridplan/gridplan/internal/domain"
 )
 
-// Exit statuses. Scripts depend on them (DESIGN §3).
+// Exit statuses. Scripts depend on them (README, docs/report.md).
 const (
 	exitOK       = 0
 	exitFindings = 1 // audit found errors

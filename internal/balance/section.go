@@ -11,7 +11,7 @@ import (
 	"github.com/gridplan/gridplan/internal/jsonw"
 )
 
-// Section is the "balance" part of the audit report (DESIGN §4), with
+// Section is the "balance" part of the audit report (docs/report.md), with
 // added keys for specials, suggestions, unassigned population and totals.
 type Section struct {
 	Levels          []LevelRow   `json:"levels"`

@@ -13,7 +13,7 @@ import (
 	"github.com/gridplan/gridplan/internal/parallel"
 )
 
-// Section is the report's "circles" key (DESIGN §4). Falling short of a
+// Section is the report's "circles" key (docs/report.md). Falling short of a
 // rule's target is a warning, not an error: coverage is a provision goal
 // that plans approach over years (85% nationally by 2025), not a defect in
 // the grid data that must be fixed before a plan is published, so it does

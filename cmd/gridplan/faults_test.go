@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/gridplan/gridplan/internal/pgcluster"
+	"github.com/gridplan/gridplan/internal/pgtest"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -30,7 +31,7 @@ const sigtermLimit = 10 * time.Second
 // is either wholly in the draft or not at all.
 func TestSIGTERMDuringStreamsAndEdits(t *testing.T) {
 	bin := buildGridplan(t)
-	dir := serverDir(t)
+	dir := pgtest.ServerDir(t)
 	inProcess(t, 0, "demo", "--scale", "0.1", "--data-dir", dir, "--log-level", "warn")
 	p, base := serve(t, bin, "--data-dir", dir)
 

@@ -126,24 +126,17 @@ func (rows Splits) MarshalJSON() ([]byte, error) {
 
 // AppendJSON appends the table to b.
 func (rows Splits) AppendJSON(b []byte) []byte {
-	b = append(b, '[')
-	for i, s := range rows {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		o := jsonw.Begin(b)
-		o.String("code", s.Code, false)
-		o.Int("level", int64(s.Level))
-		o.Ref("parent", s.Parent)
-		o.Int("persons", s.Persons)
-		o.Int("households", s.Households)
-		o.Int("parts", int64(s.Parts))
-		o.Float("persons_per_part", s.PersonsPerPart)
-		o.Float("households_per_part", s.HouseholdsPerPart)
-		o.Bool("in_band", s.InBand)
-		b = o.End()
-	}
-	return append(b, ']')
+	return jsonw.Array(b, rows, func(o *jsonw.Object, r *Split) {
+		o.String("code", r.Code, false)
+		o.Int("level", int64(r.Level))
+		o.Ref("parent", r.Parent)
+		o.Int("persons", r.Persons)
+		o.Int("households", r.Households)
+		o.Int("parts", int64(r.Parts))
+		o.Float("persons_per_part", r.PersonsPerPart)
+		o.Float("households_per_part", r.HouseholdsPerPart)
+		o.Bool("in_band", r.InBand)
+	})
 }
 
 // GridRows is the report's table of grids.
@@ -157,32 +150,25 @@ func (rows GridRows) MarshalJSON() ([]byte, error) {
 
 // AppendJSON appends the table to b.
 func (rows GridRows) AppendJSON(b []byte) []byte {
-	b = append(b, '[')
-	for i, g := range rows {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		o := jsonw.Begin(b)
-		o.String("code", g.Code, false)
-		o.String("name", g.Name, true)
-		o.Int("level", int64(g.Level))
-		o.Ref("parent", g.Parent)
-		o.String("kind", g.Kind, false)
-		o.String("mode", g.Mode, true)
-		o.String("category", g.Category, true)
-		o.Int("persons", g.Persons)
-		o.Int("households", g.Households)
-		o.Int("units", g.Units)
-		o.Float("ideal_persons", g.IdealPersons)
-		o.Float("deviation_pct", g.DeviationPct)
-		o.String("band", g.Band, false)
-		o.Float("area_m2", g.AreaM2)
-		o.Float("compactness", g.Compactness)
-		o.Bool("contiguous", g.Contiguous)
-		o.Int("parts", int64(g.Parts))
-		b = o.End()
-	}
-	return append(b, ']')
+	return jsonw.Array(b, rows, func(o *jsonw.Object, r *GridRow) {
+		o.String("code", r.Code, false)
+		o.String("name", r.Name, true)
+		o.Int("level", int64(r.Level))
+		o.Ref("parent", r.Parent)
+		o.String("kind", r.Kind, false)
+		o.String("mode", r.Mode, true)
+		o.String("category", r.Category, true)
+		o.Int("persons", r.Persons)
+		o.Int("households", r.Households)
+		o.Int("units", r.Units)
+		o.Float("ideal_persons", r.IdealPersons)
+		o.Float("deviation_pct", r.DeviationPct)
+		o.String("band", r.Band, false)
+		o.Float("area_m2", r.AreaM2)
+		o.Float("compactness", r.Compactness)
+		o.Bool("contiguous", r.Contiguous)
+		o.Int("parts", int64(r.Parts))
+	})
 }
 
 // Unassigned is the population no grid of some level holds: coverage

@@ -78,24 +78,17 @@ func (rows GridSummaries) MarshalJSON() ([]byte, error) {
 
 // AppendJSON appends the table to b.
 func (rows GridSummaries) AppendJSON(b []byte) []byte {
-	b = append(b, '[')
-	for i, g := range rows {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		o := jsonw.Begin(b)
-		o.String("code", g.Code, false)
-		o.Int("level", int64(g.Level))
-		o.String("facility_type", g.FacilityType, false)
-		o.Int("minutes", int64(g.Minutes))
-		o.Float("coverage_pct", g.CoveragePct)
-		o.Int("persons", g.Persons)
-		o.Int("persons_uncovered", g.PersonsUncovered)
-		o.Float("households_coverage_pct", g.HouseholdsCoveragePct)
-		o.Bool("below_target", g.BelowTarget)
-		b = o.End()
-	}
-	return append(b, ']')
+	return jsonw.Array(b, rows, func(o *jsonw.Object, r *GridSummary) {
+		o.String("code", r.Code, false)
+		o.Int("level", int64(r.Level))
+		o.String("facility_type", r.FacilityType, false)
+		o.Int("minutes", int64(r.Minutes))
+		o.Float("coverage_pct", r.CoveragePct)
+		o.Int("persons", r.Persons)
+		o.Int("persons_uncovered", r.PersonsUncovered)
+		o.Float("households_coverage_pct", r.HouseholdsCoveragePct)
+		o.Bool("below_target", r.BelowTarget)
+	})
 }
 
 // MarshalJSON writes the section, its grid table appended (see jsonw).

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -27,12 +26,7 @@ import (
 // answers again by itself, with every edit acknowledged before the stop.
 func TestDatabaseRestartUnderTheServer(t *testing.T) {
 	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "gridplan-restart-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(dir, 0o755) // the server account must enter it
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	dir := pgtest.ServerDir(t)
 	cluster, err := pgcluster.Start(ctx, pgcluster.Options{Dir: dir, Throwaway: true})
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,20 @@ import (
 	"strconv"
 )
 
+// Array appends rows as a JSON array of objects, each written by row.
+func Array[T any](b []byte, rows []T, row func(o *Object, r *T)) []byte {
+	b = append(b, '[')
+	for i := range rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		o := Begin(b)
+		row(o, &rows[i])
+		b = o.End()
+	}
+	return append(b, ']')
+}
+
 // Object appends one JSON object, member by member.
 type Object struct {
 	b     []byte

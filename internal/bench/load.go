@@ -67,6 +67,11 @@ func Load(ctx context.Context, s Setup) ([]Result, error) {
 			results = append(results, edits.result("load: the writer's change sets", half))
 		}
 	}
+	audits, err := l.concurrentAudits(8)
+	if err != nil {
+		return nil, err
+	}
+	results = append(results, audits)
 	results = append(results, Result{Name: "load: resident memory", Note: fmt.Sprintf(
 		"RSS %d MB before the server, %d MB after the run, %d MB at peak", rssBefore, residentMB("VmRSS"), residentMB("VmHWM"))})
 	return results, nil
@@ -213,7 +218,7 @@ func (l *loadRun) pick(rng *rand.Rand, k int) (string, string) {
 // edit sends one change set: a property of a micro-grid.
 func (l *loadRun) edit(i int) error {
 	body := fmt.Sprintf(`{"base":%d,"ops":[{"op":"set","grid":%q,"properties":{"load_round":%d}}]}`,
-		l.version, l.codes[i%len(l.codes)], i)
+		l.version, l.codes[max(i, 0)%len(l.codes)], i)
 	resp, err := l.client.Post(l.base+"/api/plans/"+l.plan+"/drafts/"+l.draft+"/changes", "application/json", bytes.NewBufferString(body))
 	if err != nil {
 		return err
@@ -227,6 +232,28 @@ func (l *loadRun) edit(i int) error {
 	}
 	l.version = res.DraftVersion
 	return nil
+}
+
+// concurrentAudits edits the draft once, then has n clients audit it at
+// once with every check, as a team opening the map after a change would.
+func (l *loadRun) concurrentAudits(n int) (Result, error) {
+	if err := l.edit(-1); err != nil {
+		return Result{}, err
+	}
+	stats := &latencies{}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			t := time.Now()
+			_, err := l.get("/api/plans/" + l.plan + "/audit?draft=" + l.draft + "&checks=coverage,balance,circles")
+			stats.add(time.Since(t), err)
+		})
+	}
+	wg.Wait()
+	r := stats.result(fmt.Sprintf("load: %d audits at once after an edit", n), time.Since(start))
+	r.Note += fmt.Sprintf("; RSS then %d MB", residentMB("VmRSS"))
+	return r, nil
 }
 
 // latencies collects one kind's request times.

@@ -10,6 +10,8 @@ require (
 	github.com/twpayne/go-kml/v3 v3.6.0
 )
 
+require golang.org/x/time v0.16.0 // indirect
+
 require (
 	dario.cat/mergo v1.0.1 // indirect
 	github.com/Masterminds/goutils v1.1.1 // indirect

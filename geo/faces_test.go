@@ -147,3 +147,18 @@ func TestWeldFaces(t *testing.T) {
 		t.Errorf("the squares do not share their edge after welding: %v", n)
 	}
 }
+
+func TestCloseJunctions(t *testing.T) {
+	// A parent's straight edge and its child's edge with a vertex a
+	// round-off off it.
+	parent := orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}}}
+	child := orb.MultiPolygon{{{{0, 0}, {5, 1e-10}, {10, 0}, {10, 5}, {0, 5}, {0, 0}}}}
+	line := orb.LineString{{2, -1}, {2, 11}}
+	shapes, lines := geo.CloseJunctions([]orb.MultiPolygon{parent, child}, []orb.LineString{line}, 1e-6)
+	if got := shapes[0][0][0]; len(got) != 8 || got[1] != (orb.Point{5, 1e-10}) || got[3] != (orb.Point{10, 5}) {
+		t.Errorf("parent ring %v", got)
+	}
+	if len(shapes[1][0][0]) != 6 || len(lines[0]) != 2 {
+		t.Errorf("child %v, line %v: nothing lies on their edges", shapes[1], lines[0])
+	}
+}

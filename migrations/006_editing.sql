@@ -271,12 +271,18 @@ BEGIN
     -- Recording changes no grid's content: no version bump for it.
     PERFORM set_config('gridplan.change_set', 'on', true);
     SELECT plan_id INTO p FROM workspace WHERE id = ws;
-    WITH fresh AS (
-        INSERT INTO grid_version (plan_id, code, name, level, parent_code, kind, category, mode, properties, geom, geom_m)
-        SELECT plan_id, code, name, level, parent_code, kind, category, mode, properties, geom, geom_m
-          FROM grid WHERE ws_id = ws AND version_id IS NULL ORDER BY code
-        RETURNING id, code)
-    UPDATE grid g SET version_id = f.id FROM fresh f WHERE g.ws_id = ws AND g.code = f.code;
+    -- Ids are drawn first, so the rows are matched by grid id (its
+    -- primary key), never by a join the planner might loop over.
+    WITH src AS (
+        SELECT g.id AS gid, nextval(pg_get_serial_sequence('grid_version', 'id')) AS vid
+          FROM grid g WHERE g.ws_id = ws AND g.version_id IS NULL),
+    fresh AS (
+        INSERT INTO grid_version (id, plan_id, code, name, level, parent_code, kind, category, mode, properties, geom, geom_m)
+        OVERRIDING SYSTEM VALUE
+        SELECT src.vid, g.plan_id, g.code, g.name, g.level, g.parent_code, g.kind, g.category, g.mode, g.properties,
+               g.geom, g.geom_m
+          FROM src JOIN grid g ON g.id = src.gid)
+    UPDATE grid g SET version_id = src.vid FROM src WHERE g.id = src.gid;
     UPDATE plan SET next_revision = next_revision + 1 WHERE id = p RETURNING next_revision - 1 INTO n;
     INSERT INTO revision (plan_id, number, parent, draft_id, kind, author, message, ops, grids)
     VALUES (p, n, rev_parent, rev_draft, rev_kind, rev_author, rev_message, coalesce(rev_ops, '[]'),
@@ -297,3 +303,8 @@ BEGIN
          WHERE id = r.plan_id;
     END LOOP;
 END $$;
+
+-- Deleting a plan (demo --replace, plan delete) cascades from its nodes to
+-- its edges: without these, each node's delete scanned every edge.
+CREATE INDEX net_edge_source_idx ON net_edge (plan_id, source);
+CREATE INDEX net_edge_target_idx ON net_edge (plan_id, target);

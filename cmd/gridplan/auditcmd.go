@@ -13,6 +13,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "audit", &cfg)
 	checksFlag := fs.String("checks", "", "comma-separated checks: coverage, balance, circles (default all)")
 	format := fs.String("format", "text", "json (one document on stdout) or text")
+	views := addViewFlags(fs)
 	pos, err := parseArgs(fs, args, "NAME")
 	if err != nil {
 		return err
@@ -21,7 +22,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		return usageError{"--format must be json or text"}
 	}
 	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
+		plan, err := planView(ctx, db, pos[0], views)
 		if err != nil {
 			return err
 		}
@@ -32,7 +33,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		}
 		start := time.Now()
 		if e.stderrIsTTY {
-			fmt.Fprintf(e.stderr, "auditing plan %q: %v...\n", plan.Name, checks)
+			fmt.Fprintf(e.stderr, "auditing %s: %v...\n", plan.Describe(), checks)
 		}
 		report, err := auditor.Run(ctx, plan, checks)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/gridplan/gridplan/internal/bench"
 	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/httpapi"
 	"github.com/gridplan/gridplan/internal/store"
 )
@@ -50,6 +51,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		}
 		results, err := b(ctx, bench.Setup{DB: db, Plan: plan, Runs: *runs, Duration: *duration,
 			NewAuditor: func() *audit.Auditor { return newAuditor(db, budget.perCheck) },
+			NewEditing: func(a *audit.Auditor) *editing.Service { return newEditing(db, a, log) },
 			NewHandler: func(a *audit.Auditor) http.Handler {
 				return httpapi.New(db, log, httpapi.Options{Auditor: a, Editing: newEditing(db, a, log),
 					CacheBytes: budget.responses, LayerBytes: budget.layers})

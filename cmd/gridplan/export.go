@@ -18,6 +18,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	encoding := fs.String("encoding", "", "Shapefile DBF encoding: UTF-8 (default) or GBK for old ArcGIS")
 	out := fs.String("o", "", "output file (a .shp or a directory for shp); geojson, kml and csv go to stdout without it")
 	bundle := fs.String("bundle", "", "write the whole plan (every table) as a GeoPackage bundle for import bundle")
+	views := addViewFlags(fs)
 	pos, err := parseArgs(fs, args, "NAME")
 	if err != nil {
 		return err
@@ -38,7 +39,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
+		plan, err := planView(ctx, db, pos[0], views)
 		if err != nil {
 			return err
 		}

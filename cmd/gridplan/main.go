@@ -32,13 +32,14 @@ type command struct {
 
 // env is what a command needs from the process: its streams.
 type env struct {
+	stdin          io.Reader // nil: empty (tests)
 	stdout, stderr io.Writer
 	stderrIsTTY    bool
 }
 
 func commands() []command {
 	return []command{
-		{"serve", "serve [--addr 127.0.0.1:8080] [--demo]", "serve the HTTP API and the web map", runServe},
+		{"serve", "serve [--addr 127.0.0.1:8080] [--demo] [--cors-origin URL]... [--private] [--allow-demo-accounts]", "serve the HTTP API and the web map", runServe},
 		{"demo", "demo [--plan demo] [--seed 1] [--scale 1] [--replace]", "load the synthetic Erqi-like demo district", runDemo},
 		{"plan", "plan create NAME [--crs EPSG:4547] [--boundary FILE.geojson] [--title T] | plan list | plan delete NAME | plan level NAME N [--min-persons N --max-persons N --min-households N --max-households N --target-persons N --name S] | plan balance NAME [--polygon-units area_share|interior_point]", "manage plans, their levels' bands and balance settings", runPlan},
 		{"import", "import grids|units|facilities NAME FILE.shp|.gpkg|.geojson|.geojsonl [field flags] [--layer L] [--encoding GBK|GB18030|UTF-8] [--source-crs EPSG:N] | import osm NAME FILE.osm.pbf [--facilities] | import bundle NEWNAME FILE.gpkg",
@@ -47,7 +48,20 @@ func commands() []command {
 		{"audit", "audit NAME [--checks coverage,balance,circles] [--format json|text]", "audit a plan; exit 1 when errors are found", runAudit},
 		{"coverage-settings", "coverage-settings NAME [--sliver-area-m2 X] [--sliver-width-m X] [--noise-m X] [--mask FILE.geojson | --clear-mask]",
 			"show or set the coverage audit's tolerances and allowed-gap mask", runCoverageSettings},
-		{"bench", "bench audit|balance|circles|coverage|features|formats|load [--scale 1] [--runs 5] [--duration 20s]", "measure gridplan against its reference on the demo district", runBench},
+		{"draft", "draft create NAME DRAFT [--from published|REV] [--message M] | draft list NAME | draft diff NAME DRAFT [--against published|REV] [--format json|geojson] | draft publish NAME DRAFT [--message M]",
+			"branch, list, compare and publish drafts", runDraft},
+		{"edit", "edit NAME DRAFT CHANGES.json [--dry-run]", "apply a change set to a draft (or to published); prints the preview or commit answer", runEdit},
+		{"revert", "revert NAME REV", "publish a new revision equal to revision REV", runRevert},
+		{"history", "history NAME [--grid CODE] [--draft D]", "list the plan's revisions, or one grid's states and lineage", runHistory},
+		{"lineage", "lineage NAME [--format csv|json] [--draft D]", "the lineage table: old code, new code, revision, date, op, households share", runLineage},
+		{"user", "user add USER [--password-stdin] | user list | user remove USER", "manage accounts (no password: token-only)", runUser},
+		{"grant", "grant USER --plan NAME --role viewer|planner|approver|admin [--scope CODE]... | grant USER --plan NAME --revoke [--role R]",
+			"give or take a user's role on a plan, optionally scoped to grid subtrees", runGrant},
+		{"token", "token create --user USER [--label L] [--expires 90d|never] | token list [--user USER] | token revoke ID",
+			"manage bearer tokens (printed once at creation)", runToken},
+		{"log", "log [NAME] [--limit 100] [--format text|json]", "who changed what: a plan's access log (all of it without NAME)", runLog},
+		{"suggest", suggestUsage, "propose splits, merges and rebalancing as change sets for a draft", runSuggest},
+		{"bench", "bench audit|balance|circles|coverage|edit|features|formats|load|suggest [--scale 1] [--runs 5] [--duration 20s]", "measure gridplan against its reference on the demo district", runBench},
 		{"export", "export NAME [--format geojson|shp|gpkg|kml|kmz|csv] [--level N] [--what grids|units|facilities|findings] [--crs EPSG:N|plan] [--encoding UTF-8|GBK] [-o FILE|DIR] | export NAME --bundle FILE.gpkg",
 			"export a plan as GeoJSON, Shapefile, GeoPackage, KML/KMZ or CSV, or whole as a bundle", runExport},
 	}
@@ -55,7 +69,7 @@ func commands() []command {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], &env{stdout: os.Stdout, stderr: os.Stderr, stderrIsTTY: isTerminal(os.Stderr)})
+	code := run(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stderrIsTTY: isTerminal(os.Stderr)})
 	stop()
 	os.Exit(code)
 }
@@ -97,7 +111,8 @@ func exitStatus(e *env, err error) int {
 		return exitBadInput
 	}
 	switch domain.ErrorCode(err) {
-	case domain.ErrInvalid, domain.ErrNotFound, domain.ErrConflict, domain.ErrPrecondition, domain.ErrTooLarge, domain.ErrRefused:
+	case domain.ErrInvalid, domain.ErrNotFound, domain.ErrConflict, domain.ErrPrecondition, domain.ErrTooLarge, domain.ErrRefused,
+		domain.ErrUnauthorized, domain.ErrForbidden, domain.ErrTooMany:
 		fmt.Fprintf(e.stderr, "gridplan: %s\n", domain.ErrorMessage(err))
 		return exitBadInput
 	}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gridplan/gridplan/internal/access"
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
@@ -47,7 +48,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	var cfg Config
 	fs := newFlags(e, "serve", &cfg)
 	addr := fs.String("addr", envOr("GRIDPLAN_ADDR", "127.0.0.1:8080"), "listen address (env GRIDPLAN_ADDR)")
-	withDemo := fs.Bool("demo", false, "load the demo district first when the plan \"demo\" does not exist")
+	withDemo := fs.Bool("demo", false, "load the demo district first when the plan \"demo\" does not exist (and, on a loopback address, its demo accounts)")
+	var origins multiFlag
+	fs.Var(&origins, "cors-origin", "an origin whose pages may write, e.g. https://map.example.org (repeatable; env GRIDPLAN_CORS_ORIGINS, comma-separated)")
+	private := fs.Bool("private", envOr("GRIDPLAN_PRIVATE", "") == "true", "reads need a signed-in user with a role on the plan (env GRIDPLAN_PRIVATE=true)")
+	allowDemo := fs.Bool("allow-demo-accounts", false, "serve on a non-loopback address although the demo accounts (published passwords) exist")
 	limit := defaultMemoryLimit
 	if v := os.Getenv("GRIDPLAN_MEMORY_LIMIT"); v != "" {
 		if n, err := parseBytes(v); err != nil {
@@ -74,10 +79,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	budget := budgetOf(limit)
 	return withStore(ctx, e, cfg, func(db *store.DB) error {
 		auditor := newAuditor(db, budget.perCheck)
+		acc := access.New(db, log, access.Options{})
 		if *withDemo {
 			if err := ensureDemo(ctx, e, db, auditor); err != nil {
 				return err
 			}
+			if loopback(*addr) {
+				if err := ensureDemoAccounts(ctx, e, db, acc, *addr); err != nil {
+					return err
+				}
+			}
+		}
+		if err := refuseDemoAccounts(ctx, db, *addr, *allowDemo); err != nil {
+			return err
 		}
 		ln, err := net.Listen("tcp", *addr)
 		if err != nil {
@@ -89,7 +103,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		defer cancelRequests()
 		var inFlight sync.WaitGroup
 		handler := httpapi.New(db, log, httpapi.Options{Web: web.Static(), Auditor: auditor,
-			Editing: newEditing(db, auditor, log), CacheBytes: budget.responses, LayerBytes: budget.layers})
+			Editing: newEditing(db, auditor, log), Access: acc, CORSOrigins: corsOrigins(origins), Private: *private,
+			CacheBytes: budget.responses, LayerBytes: budget.layers})
 		srv := &http.Server{
 			Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				inFlight.Add(1)

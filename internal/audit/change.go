@@ -15,6 +15,10 @@ import (
 type Change struct {
 	Code          string
 	Before, After *domain.GridState
+	// Noded says the change only put vertices on the grid's edges (where a
+	// neighbour's new boundary meets them): its ground and attributes are
+	// as they were, so checks that count what lies in it can pass it by.
+	Noded bool
 }
 
 // Preparer is a checker that updates its results from a change set rather

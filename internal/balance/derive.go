@@ -2,6 +2,7 @@ package balance
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/store"
@@ -76,25 +77,36 @@ type siblings struct {
 }
 
 // derive computes every grid's ideal, deviation and band from the counts.
-// It is linear in the number of grids, so edits simply run it again.
-func (m *model) derive() {
+func (m *model) derive() { m.deriveGroups(nil) }
+
+// deriveGroups derives the figures of the grids of the sibling groups
+// given (all grids when groups is nil): a grid's ideal is its group's
+// mean, so no other grid's figures depend on their counts. Groups are few,
+// so looking one up is a scan, cheaper than hashing every grid's key.
+func (m *model) deriveGroups(groups []siblings) {
 	m.pairs = nil // bands move: merge candidates are found again
+	in := func(k siblings) bool { return groups == nil || slices.Contains(groups, k) }
 	type sum struct{ persons, grids int64 }
 	sums := map[siblings]sum{}
 	for _, g := range m.grids {
 		if g == nil {
 			continue
 		}
-		k := siblings{g.Level, g.Parent, g.Kind}
-		s := sums[k]
-		sums[k] = sum{s.persons + g.persons, s.grids + 1}
+		if k := (siblings{g.Level, g.Parent, g.Kind}); in(k) {
+			s := sums[k]
+			sums[k] = sum{s.persons + g.persons, s.grids + 1}
+		}
 	}
 	for _, g := range m.grids {
 		if g == nil {
 			continue
 		}
+		k := siblings{g.Level, g.Parent, g.Kind}
+		if !in(k) {
+			continue
+		}
 		l := m.levelSettings(g.Level)
-		s := sums[siblings{g.Level, g.Parent, g.Kind}]
+		s := sums[k]
 		g.ideal = float64(s.persons) / float64(s.grids)
 		if l.TargetPersons > 0 && g.Kind == domain.KindBase {
 			g.ideal = float64(l.TargetPersons)

@@ -47,6 +47,8 @@ type model struct {
 	// stored assignments and shapes may differ from the model's.
 	dirty       map[int]map[int32]struct{}
 	dirtyShapes map[string]bool
+	// watch, while edits are applied, notes the grids they touch.
+	watch *watch
 }
 
 type grid struct {

@@ -119,6 +119,7 @@ func (m *model) apply(lv *level, u int32, sign int64) {
 	switch t := lv.tile[u]; {
 	case t >= 0:
 		g := m.grids[t]
+		m.touch(g)
 		g.persons, g.households, g.units = g.persons+p, g.households+h, g.units+sign
 	case t == splitByArea:
 		for _, pt := range lv.split[u] {
@@ -126,6 +127,7 @@ func (m *model) apply(lv *level, u int32, sign int64) {
 				continue
 			}
 			g := m.grids[pt.grid]
+			m.touch(g)
 			g.persons += int64(pt.persons) * sign
 			g.households += int64(pt.households) * sign
 			if pt.unit {
@@ -136,6 +138,7 @@ func (m *model) apply(lv *level, u int32, sign int64) {
 	if len(lv.over) > 0 {
 		for _, o := range lv.over[u] {
 			g := m.grids[o]
+			m.touch(g)
 			g.persons, g.households, g.units = g.persons+p, g.households+h, g.units+sign
 		}
 	}
@@ -161,4 +164,11 @@ func (m *model) unassigned(lv *level, u int32) (persons, households int64, any b
 		}
 	}
 	return 0, 0, false
+}
+
+// touch tells the watch, if any, that g's counts are about to change.
+func (m *model) touch(g *grid) {
+	if m.watch != nil {
+		m.watch.touch(g)
+	}
 }

@@ -57,28 +57,42 @@ func (c *Checker) Prepare(ctx context.Context, plan domain.Plan, changes []audit
 	for i, e := range edits {
 		undo[len(edits)-1-i] = m.current(e.code)
 	}
-	before := m.figures()
-	m.applyEdits(edits)
-	after := m.figures()
-	m.applyEdits(undo)
-	touched := map[string]bool{}
-	for _, ch := range changes {
-		touched[ch.Code] = true
-	}
+	// A preview leaves the model as it found it, and so what is stored of
+	// it: the units it places and places back are not marked for writing.
+	marks := m.takeMarks()
+	defer m.restoreMarks(marks)
+	w := m.applyEdits(edits)
 	var d Delta
-	for code, a := range after {
-		b := before[code]
-		if touched[code] || a.persons != b.persons || a.households != b.households || a.band != b.band {
-			d.Grids = append(d.Grids, GridDelta{Code: code, Level: a.level, PersonsBefore: b.persons, PersonsAfter: a.persons,
+	touched := map[string]bool{}
+	for _, e := range edits {
+		touched[e.code] = true
+	}
+	codes := map[string]bool{}
+	for code := range w.before {
+		codes[code] = true
+	}
+	for code := range touched {
+		codes[code] = true
+	}
+	for code := range codes {
+		b, had := w.before[code]
+		if w.created[code] {
+			b, had = figure{}, false
+		}
+		a, has := m.after(code)
+		if !had && !has {
+			continue
+		}
+		if touched[code] || a.persons != b.persons || a.households != b.households || a.band != b.band || had != has {
+			level := a.level
+			if !has {
+				level = b.level
+			}
+			d.Grids = append(d.Grids, GridDelta{Code: code, Level: level, PersonsBefore: b.persons, PersonsAfter: a.persons,
 				HouseholdsBefore: b.households, HouseholdsAfter: a.households, BandBefore: b.band, BandAfter: a.band})
 		}
 	}
-	for code, b := range before {
-		if _, ok := after[code]; !ok {
-			d.Grids = append(d.Grids, GridDelta{Code: code, Level: b.level, PersonsBefore: b.persons,
-				HouseholdsBefore: b.households, BandBefore: b.band})
-		}
-	}
+	m.applyEdits(undo)
 	slices.SortFunc(d.Grids, func(x, y GridDelta) int {
 		if x.Level != y.Level {
 			return x.Level - y.Level
@@ -94,11 +108,15 @@ func (c *Checker) Prepare(ctx context.Context, plan domain.Plan, changes []audit
 // edits turns changes into model edits, with the polygon units' overlaps
 // of the new shapes from PostGIS (one round trip) under the area-share rule.
 func (c *Checker) edits(ctx context.Context, plan domain.Plan, m *model, changes []audit.Change) ([]gridEdit, error) {
-	edits := make([]gridEdit, len(changes))
+	var edits []gridEdit
 	var geoms []orb.MultiPolygon
 	var at []int
-	for i, ch := range changes {
-		edits[i] = gridEdit{code: ch.Code, now: balanceGrid(ch.After)}
+	for _, ch := range changes {
+		if ch.Noded {
+			continue // the same ground: the same counts
+		}
+		i := len(edits)
+		edits = append(edits, gridEdit{code: ch.Code, now: balanceGrid(ch.After)})
 		if ch.After != nil {
 			geoms = append(geoms, ch.After.Metric)
 			at = append(at, i)
@@ -117,30 +135,10 @@ func (c *Checker) edits(ctx context.Context, plan domain.Plan, m *model, changes
 	return edits, err
 }
 
-// applyEdits applies edits in order and derives the figures again.
-func (m *model) applyEdits(edits []gridEdit) {
-	var buf []int
-	for _, e := range edits {
-		buf = m.setGrid(e, buf)
-	}
-	m.derive()
-}
-
 type figure struct {
 	level               int
 	persons, households int64
 	band                string
-}
-
-// figures are every grid's counts and band, by code.
-func (m *model) figures() map[string]figure {
-	out := make(map[string]figure, len(m.byCode))
-	for _, g := range m.grids {
-		if g != nil {
-			out[g.Code] = figure{g.Level, g.persons, g.households, g.band}
-		}
-	}
-	return out
 }
 
 type prepared struct {

@@ -194,8 +194,24 @@ func (m *model) markShape(code string) {
 	m.dirtyShapes[code] = true
 }
 
-// written clears the marks once what they named is stored.
+// placesWritten clears the marks once what they named is stored.
 func (m *model) placesWritten() { m.dirty, m.dirtyShapes = nil, nil }
+
+// placeMarks are the model's marks of what is to be written.
+type placeMarks struct {
+	dirty       map[int]map[int32]struct{}
+	dirtyShapes map[string]bool
+}
+
+// takeMarks sets the marks aside (the model then has none), for
+// restoreMarks to put back.
+func (m *model) takeMarks() placeMarks {
+	k := placeMarks{m.dirty, m.dirtyShapes}
+	m.dirty, m.dirtyShapes = nil, nil
+	return k
+}
+
+func (m *model) restoreMarks(k placeMarks) { m.dirty, m.dirtyShapes = k.dirty, k.dirtyShapes }
 
 // unitTotals are the figures of all the plan's units.
 func (m *model) unitTotals() Totals {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -19,6 +20,9 @@ type Setup struct {
 	Runs int
 	// NewAuditor builds every check as the command wires them.
 	NewAuditor func() *audit.Auditor
+	// NewEditing builds the editing layer as the command wires it, on an
+	// auditor.
+	NewEditing func(*audit.Auditor) *editing.Service
 	// NewHandler builds the HTTP surface as serve does, on an auditor.
 	NewHandler func(*audit.Auditor) http.Handler
 	// Duration is how long a load run lasts.
@@ -36,8 +40,10 @@ func All() map[string]Benchmark {
 		"balance":  Balance,
 		"circles":  Circles,
 		"coverage": Coverage,
+		"edit":     Edit,
 		"features": Features,
 		"formats":  Formats,
 		"load":     Load,
+		"suggest":  Suggest,
 	}
 }

@@ -41,6 +41,9 @@ func (c *Checker) Prepare(ctx context.Context, plan domain.Plan, changes []audit
 	}
 	changed := make(map[string]*gridMembers, len(changes))
 	for _, ch := range changes {
+		if ch.Noded {
+			continue // the same ground: the same residents
+		}
 		if ch.After == nil {
 			changed[ch.Code] = nil
 			continue

@@ -25,7 +25,9 @@ const (
 	ErrPrecondition Code = "precondition_failed" // an If-Match or version check failed
 	ErrTooLarge     Code = "too_large"           // the request exceeds a configured limit
 	ErrRefused      Code = "refused"             // a well-formed edit the data does not allow (an op that would break the tiling)
-	ErrUnauthorized Code = "unauthorized"
+	ErrUnauthorized Code = "unauthorized"        // no credential, or one that is not valid (unknown, expired, revoked)
+	ErrForbidden    Code = "forbidden"           // a valid credential whose role or scope does not reach what was asked
+	ErrTooMany      Code = "too_many_requests"   // a limit on attempts (failed logins) was reached; try again later
 	// ErrUnavailable: the work could not finish now — the database is
 	// down or restarting, a statement ran past its timeout, the request was
 	// cancelled — and trying again later may succeed. It is logged.

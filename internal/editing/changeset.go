@@ -259,9 +259,14 @@ func (op *Op) field(k string, v json.RawMessage) error {
 			return bad("want an object of properties")
 		}
 	case "feature":
+		if !json.Valid(v) || !bytes.HasPrefix(bytes.TrimSpace(v), []byte("{")) {
+			return bad("want a GeoJSON Feature")
+		}
 		fc := []byte(`{"type":"FeatureCollection","features":[`)
 		fc = append(append(fc, v...), ']', '}')
-		grids, err := geojsonio.ReadGrids(bytes.NewReader(fc), "feature", geojsonio.DefaultGridFields())
+		fields := geojsonio.DefaultGridFields()
+		fields.CodeOptional = true // left out: create gives it a new code
+		grids, err := geojsonio.ReadGrids(bytes.NewReader(fc), "feature", fields)
 		if err != nil {
 			return fieldError{"", strings.Replace(domain.ErrorMessage(err), "feature: features[0]: ", "feature: ", 1)}
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/store"
@@ -40,9 +41,6 @@ type Move struct {
 	Persons    int64   `json:"persons"`
 	Households int64   `json:"households"`
 }
-
-// Ground returns the moved ground as shapes, for the map.
-func (d *Diff) Ground() []store.MovedGround { return d.ground }
 
 // Diff compares two views of plan: from (the published plan or a past
 // revision) and to (a draft, the published plan or a revision).
@@ -182,4 +180,24 @@ func sortedInts[V any](m map[int]V) []int {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// GeoJSON is the ground the diff moved, one feature per piece (WGS84),
+// with from, to, area_m2 and the residents that went along: what the map
+// outlines.
+func (d *Diff) GeoJSON() *geojson.FeatureCollection {
+	residents := map[[2]string]Move{}
+	for _, m := range d.Residents {
+		residents[[2]string{m.From, m.To}] = m
+	}
+	fc := geojson.NewFeatureCollection()
+	for i, g := range d.ground {
+		f := geojson.NewFeature(g.Geometry)
+		f.ID = i + 1
+		res := residents[[2]string{g.From, g.To}]
+		f.Properties = geojson.Properties{"from": g.From, "to": g.To, "area_m2": g.AreaM2,
+			"persons": res.Persons, "households": res.Households}
+		fc.Append(f)
+	}
+	return fc
 }

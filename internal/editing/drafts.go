@@ -14,6 +14,9 @@ import (
 // CreateDraft branches draft name of plan from revision from (0: the
 // published plan as it is).
 func (s *Service) CreateDraft(ctx context.Context, plan domain.Plan, name string, from int, message string) (store.Draft, error) {
+	if _, err := s.authorize(ctx, plan, domain.RolePlanner); err != nil {
+		return store.Draft{}, err
+	}
 	return s.db.CreateDraft(ctx, plan, name, domain.ActorFrom(ctx).Name, message, from)
 }
 
@@ -41,6 +44,10 @@ type findings interface {
 // warnings (slivers) do not stop it.
 func (s *Service) Publish(ctx context.Context, plan domain.Plan, draft, message string) (*Published, error) {
 	actor := domain.ActorFrom(ctx)
+	permit, err := s.authorize(ctx, plan, domain.RoleApprover)
+	if err != nil {
+		return nil, err
+	}
 	view := s.lockView(plan.Workspace)
 	defer view.Unlock()
 	d, err := s.db.Draft(ctx, plan, draft)
@@ -52,6 +59,10 @@ func (s *Service) Publish(ctx context.Context, plan domain.Plan, draft, message 
 	}
 	dv := s.lockView(d.Workspace)
 	defer dv.Unlock()
+	// Checked before the rebase, so a refused publish changes nothing.
+	if err := s.publishScope(ctx, permit, d); err != nil {
+		return nil, err
+	}
 	out := &Published{Rebased: []string{}}
 	rebased, err := s.db.Rebase(ctx, plan, d, actor.Name)
 	var both *store.ErrBothChanged
@@ -111,6 +122,10 @@ func listErrors(sec audit.Section) string {
 
 // Revert records a new published revision equal to revision rev.
 func (s *Service) Revert(ctx context.Context, plan domain.Plan, rev int) (int, []string, error) {
+	// A revert rewrites the published plan as a whole.
+	if err := s.authorizeWhole(ctx, plan, domain.RoleApprover, "reverting"); err != nil {
+		return 0, nil, err
+	}
 	view := s.lockView(plan.Workspace)
 	defer view.Unlock()
 	return s.db.Revert(ctx, plan, rev, domain.ActorFrom(ctx).Name)

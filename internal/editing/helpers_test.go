@@ -52,8 +52,15 @@ func newFixture(t *testing.T, scale float64) *fixture {
 	return f
 }
 
+// with is f for a subtest.
+func (f *fixture) with(t *testing.T) *fixture {
+	g := *f
+	g.t = t
+	return &g
+}
+
 func (f *fixture) ctx() context.Context {
-	return domain.WithActor(context.Background(), domain.Actor{Name: "tester", Via: "test"})
+	return domain.WithActor(context.Background(), domain.Actor{Name: "tester", Via: "cli"})
 }
 
 func (f *fixture) view(v domain.View) domain.Plan {
@@ -122,33 +129,12 @@ func (f *fixture) scalar(sql string, args ...any) float64 {
 }
 
 // judgeTiling asks PostGIS whether every level of the view tiles its
-// parent: for each parent (the plan boundary for level 1), its ground less
-// the union of its tiling children (gap), the union less the parent
-// (spill), and the sum of the children's areas less the union's (overlap),
-// in m². Each must stay under 1e-6 m² for every parent: what the
-// floating-point overlay itself leaves on the untouched demo is some 1e-9
-// m² per parent.
+// parent (pgtest.Tiling), each of gap, spill and overlap under 1e-6 m² for
+// every parent, and shows where it does not.
 func (f *fixture) judgeTiling(p domain.Plan) {
 	f.t.Helper()
 	ws := f.view(p.View).Workspace
-	var gap, spill, overlap float64
-	err := f.db.Pool().QueryRow(context.Background(), `
-		WITH t AS (
-			SELECT c.code, c.parent_code, c.level, c.geom_m FROM grid c
-			  LEFT JOIN grid par ON par.ws_id = c.ws_id AND par.code = c.parent_code
-			 WHERE c.ws_id = $1 AND (c.kind = 'base' OR c.mode = 'carve_out' OR par.mode = 'overlay')),
-		parents AS (
-			SELECT p.geom_m AS g, ST_Union(t.geom_m) AS u, sum(ST_Area(t.geom_m)) AS s
-			  FROM grid p JOIN t ON t.parent_code = p.code WHERE p.ws_id = $1 GROUP BY p.id
-			UNION ALL
-			SELECT ST_Transform(pl.boundary, pl.srid), ST_Union(t.geom_m), sum(ST_Area(t.geom_m))
-			  FROM plan pl JOIN workspace w ON w.plan_id = pl.id AND w.id = $1 JOIN t ON t.parent_code IS NULL AND t.level = 1
-			 GROUP BY pl.id, pl.boundary, pl.srid)
-		SELECT coalesce(max(ST_Area(ST_Difference(g, u))), 0), coalesce(max(ST_Area(ST_Difference(u, g))), 0),
-		       coalesce(max(abs(s - ST_Area(u))), 0) FROM parents`, ws).Scan(&gap, &spill, &overlap)
-	if err != nil {
-		f.t.Fatal(err)
-	}
+	gap, spill, overlap := pgtest.Tiling(f.t, f.db, ws)
 	if gap > 1e-6 || spill > 1e-6 || overlap > 1e-6 {
 		rows, _ := f.db.Pool().Query(context.Background(), `
 		WITH t AS (
@@ -165,40 +151,44 @@ func (f *fixture) judgeTiling(p domain.Plan) {
 			f.t.Logf("parent %s gap %.6f %.300s", c, a, w)
 		}
 		rows.Close()
-		rows, _ = f.db.Pool().Query(context.Background(), `
-			SELECT g.code, g.level, (d.path)[2], ST_AsText(d.geom), ST_AsText(ST_Transform(d.geom, 4326))
-			  FROM grid g, ST_DumpPoints(g.geom_m) d
-			 WHERE g.ws_id = $1 AND ST_DWithin(d.geom, ST_SetSRID(ST_MakePoint(463481.18398, 3842035.0276), 4547), 0.01)`, ws)
-		for rows.Next() {
-			var c, pt, ll string
-			var l, i int
-			rows.Scan(&c, &l, &i, &pt, &ll)
-			f.t.Logf("grid %s (level %d) vertex %d %s %s", c, l, i, pt, ll)
-		}
-		rows.Close()
 		f.t.Errorf("%s does not tile: largest gap %.9f m², spill %.9f m², overlap %.9f m² in one parent", p.Describe(), gap, spill, overlap)
 	}
 }
 
+// tilingCTE names, as tiling(code, root), the tiling each grid of
+// workspace $1 belongs to: the nearest overlay special grid up its chain,
+// or ” for the base tiling.
+const tilingCTE = `
+		tiling (code, root) AS (
+			SELECT code, '' FROM grid WHERE ws_id = $1 AND parent_code IS NULL AND NOT (kind = 'special' AND mode = 'overlay')
+			UNION ALL SELECT code, code FROM grid WHERE ws_id = $1 AND kind = 'special' AND mode = 'overlay'
+			UNION ALL SELECT g.code, t.root FROM tiling t JOIN grid g ON g.ws_id = $1 AND g.parent_code = t.code
+			                 AND NOT (g.kind = 'special' AND g.mode = 'overlay'))`
+
 // judgeVertices asks PostGIS whether the grids codes share every vertex
-// with every grid they touch, at any level: a vertex of one that lies on
-// the other's boundary is one of the other's vertices, both ways.
+// with every grid they touch in their tiling (the base one, or an overlay
+// special grid's), at any level: a vertex of one that lies on the other's
+// boundary is one of the other's vertices, both ways.
 func (f *fixture) judgeVertices(p domain.Plan, codes []string) {
 	f.t.Helper()
 	ws := f.view(p.View).Workspace
 	n := f.scalar(`
-		WITH c AS (SELECT code, geom FROM grid WHERE ws_id = $1 AND code = ANY($2)),
+		WITH RECURSIVE `+tilingCTE+`,
+		     c AS (SELECT code, geom FROM grid WHERE ws_id = $1 AND code = ANY($2)),
 		     pairs AS (SELECT c.code AS a, g.code AS b, c.geom AS ga, g.geom AS gb FROM c
-		                 JOIN grid g ON g.ws_id = $1 AND g.code <> c.code AND g.geom && c.geom AND ST_Intersects(g.geom, c.geom)),
+		                 JOIN grid g ON g.ws_id = $1 AND g.code <> c.code AND g.geom && c.geom AND ST_Intersects(g.geom, c.geom)
+		                 JOIN tiling tc ON tc.code = c.code JOIN tiling tg ON tg.code = g.code AND tg.root = tc.root),
 		     pts AS (SELECT (ST_DumpPoints(ga)).geom AS pt, gb AS other FROM pairs
 		             UNION ALL SELECT (ST_DumpPoints(gb)).geom, ga FROM pairs)
 		SELECT count(*) FROM pts WHERE ST_DWithin(pt, ST_Boundary(other), 1e-11)
 		   AND NOT EXISTS (SELECT 1 FROM ST_DumpPoints(other) d WHERE d.geom ~= pt)`, ws, codes)
 	if n > 0 {
 		rows, _ := f.db.Pool().Query(context.Background(), `
-		WITH c AS (SELECT code, geom FROM grid WHERE ws_id = $1 AND code = ANY($2)),
+		WITH RECURSIVE `+tilingCTE+`,
+		     c AS (SELECT code, geom FROM grid WHERE ws_id = $1 AND code = ANY($2)),
 		     pairs AS (SELECT c.code AS a, g.code AS b, c.geom AS ga, g.geom AS gb FROM c
-		                 JOIN grid g ON g.ws_id = $1 AND g.code <> c.code AND g.geom && c.geom AND ST_Intersects(g.geom, c.geom)),
+		                 JOIN grid g ON g.ws_id = $1 AND g.code <> c.code AND g.geom && c.geom AND ST_Intersects(g.geom, c.geom)
+		                 JOIN tiling tc ON tc.code = c.code JOIN tiling tg ON tg.code = g.code AND tg.root = tc.root),
 		     pts AS (SELECT a, b, (ST_DumpPoints(ga)).geom AS pt, gb AS other FROM pairs
 		             UNION ALL SELECT b, a, (ST_DumpPoints(gb)).geom, ga FROM pairs)
 		SELECT a, b, ST_AsText(pt) FROM pts WHERE ST_DWithin(pt, ST_Boundary(other), 1e-11)
@@ -213,26 +203,11 @@ func (f *fixture) judgeVertices(p domain.Plan, codes []string) {
 	}
 }
 
-// judgeConserved asks PostGIS whether every unit lies in exactly one grid
-// of each level of the base tiling (overlay special grids and everything
-// under them count their residents again, apart), so persons and
-// households are conserved.
+// judgeConserved asks PostGIS whether persons and households are
+// conserved (pgtest.JudgeConserved).
 func (f *fixture) judgeConserved(p domain.Plan) {
 	f.t.Helper()
-	ws := f.view(p.View).Workspace
-	n := f.scalar(`
-		WITH RECURSIVE over AS (
-			SELECT code FROM grid WHERE ws_id = $1 AND kind = 'special' AND mode = 'overlay'
-			UNION SELECT g.code FROM grid g JOIN over ON g.parent_code = over.code WHERE g.ws_id = $1),
-		t AS (SELECT level, geom FROM grid WHERE ws_id = $1 AND code NOT IN (SELECT code FROM over)),
-		l AS (SELECT DISTINCT level FROM t),
-		u AS (SELECT id, CASE WHEN GeometryType(geom) = 'POINT' THEN geom ELSE ST_PointOnSurface(geom) END AS p
-		        FROM unit WHERE plan_id = (SELECT plan_id FROM workspace WHERE id = $1))
-		SELECT count(*) FROM u CROSS JOIN l
-		 WHERE (SELECT count(*) FROM t WHERE t.level = l.level AND t.geom && u.p AND ST_Intersects(t.geom, u.p)) <> 1`, ws)
-	if n > 0 {
-		f.t.Errorf("%s: %v unit-levels are not in exactly one grid", p.Describe(), n)
-	}
+	pgtest.JudgeConserved(f.t, f.db, f.view(p.View).Workspace)
 }
 
 // audit runs a fresh audit of the view (new checkers, nothing cached).
@@ -281,3 +256,5 @@ func quote(codes ...string) string {
 
 // wkbDecode reads the WKB PostGIS returns.
 func wkbDecode(b []byte) (orb.Geometry, error) { return wkb.Unmarshal(b) }
+
+func stringsContains(s, sub string) bool { return strings.Contains(s, sub) }

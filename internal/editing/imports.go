@@ -14,6 +14,9 @@ func (s *Service) ImportGrids(ctx context.Context, plan domain.Plan, grids []dom
 	if plan.View.Revision > 0 {
 		return nil, 0, domain.Errorf(domain.ErrConflict, "%s is a past revision and cannot be changed", plan.Describe())
 	}
+	if err := s.authorizeWhole(ctx, plan, domain.RoleAdmin, "importing grids"); err != nil {
+		return nil, 0, err
+	}
 	view := s.lockView(plan.Workspace)
 	defer view.Unlock()
 	return s.db.ImportGrids(ctx, plan.Workspace, grids, srid,
@@ -22,10 +25,16 @@ func (s *Service) ImportGrids(ctx context.Context, plan domain.Plan, grids []dom
 
 // ImportUnits stores population units in plan, all or none.
 func (s *Service) ImportUnits(ctx context.Context, plan domain.Plan, units []domain.Unit, srid int) ([]store.Warning, error) {
+	if err := s.authorizeWhole(ctx, plan, domain.RoleAdmin, "importing units"); err != nil {
+		return nil, err
+	}
 	return s.db.InsertUnits(ctx, plan.ID, units, srid)
 }
 
 // ImportFacilities stores facilities in plan, all or none.
 func (s *Service) ImportFacilities(ctx context.Context, plan domain.Plan, fs []domain.Facility, srid int) error {
+	if err := s.authorizeWhole(ctx, plan, domain.RoleAdmin, "importing facilities"); err != nil {
+		return err
+	}
 	return s.db.InsertFacilities(ctx, plan.ID, fs, srid)
 }

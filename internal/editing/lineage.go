@@ -1,6 +1,10 @@
 package editing
 
 import (
+	"encoding/csv"
+	"io"
+	"strconv"
+
 	"github.com/paulmach/orb"
 
 	"github.com/gridplan/gridplan/internal/store"
@@ -66,4 +70,17 @@ func (w *work) closeOp() error {
 		w.lineage = append(w.lineage, row)
 	}
 	return nil
+}
+
+// WriteLineageCSV writes lineage rows as a correspondence table.
+func WriteLineageCSV(w io.Writer, rows []store.LineageRow) error {
+	c := csv.NewWriter(w)
+	c.Write([]string{"old_code", "new_code", "revision", "date", "op", "households", "households_share", "persons", "persons_share"})
+	for _, l := range rows {
+		c.Write([]string{l.From, l.To, strconv.Itoa(l.Revision), l.CreatedAt, l.Op, strconv.FormatInt(l.Households, 10),
+			strconv.FormatFloat(l.HouseholdsShare, 'f', 4, 64), strconv.FormatInt(l.Persons, 10),
+			strconv.FormatFloat(l.PersonsShare, 'f', 4, 64)})
+	}
+	c.Flush()
+	return c.Error()
 }

@@ -1,7 +1,6 @@
 package editing
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/paulmach/orb"
@@ -15,35 +14,57 @@ import (
 // of other levels along the same line — so every grid keeps sharing every
 // vertex with the grids it touches. Those grids gain vertices, not
 // ground; one round reaches them all, since the vertices put in are the
-// same ones.
+// same ones. Vertices stay within their tiling: an overlay special grid
+// and the grids under it tile apart from the base grids they lie over, so
+// a park is not rewritten because a street boundary under it moved.
 func (w *work) spread(shapes map[string]orb.MultiPolygon, rewritten map[string]bool) error {
-	var pts []orb.Point
-	seen := map[orb.Point]bool{}
-	for _, code := range sortedCodes(shapes) {
-		eachVertex(shapes[code], func(v orb.Point) {
-			if !seen[v] {
-				seen[v] = true
-				pts = append(pts, v)
-			}
-		})
-	}
-	if len(pts) == 0 {
+	if len(shapes) == 0 {
 		return nil
 	}
-	box := orb.Bound{Min: pts[0], Max: pts[0]}
-	for _, v := range pts {
-		box = box.Extend(v)
+	var box orb.Bound
+	for i, code := range sortedCodes(shapes) {
+		if b := shapes[code].Bound(); i == 0 {
+			box = b
+		} else {
+			box = box.Union(b)
+		}
 	}
 	near, err := w.e.Near(w.ctx, box.Pad(1e-3))
 	if err != nil {
 		return err
 	}
-	idx := geo.NewPointBuckets(pts, 4)
+	codes := sortedCodes(shapes)
 	for _, g := range near {
-		if rewritten[g.Code] {
+		codes = append(codes, g.Code)
+	}
+	roots, err := w.e.OverlayRoots(w.ctx, codes)
+	if err != nil {
+		return err
+	}
+	pts := map[string][]orb.Point{} // per tiling, by its overlay root ("" for the base)
+	seen := map[orb.Point]map[string]bool{}
+	for _, code := range sortedCodes(shapes) {
+		t := roots[code]
+		eachVertex(shapes[code], func(v orb.Point) {
+			if seen[v] == nil {
+				seen[v] = map[string]bool{}
+			}
+			if !seen[v][t] {
+				seen[v][t] = true
+				pts[t] = append(pts[t], v)
+			}
+		})
+	}
+	idx := map[string]*geo.PointBuckets{}
+	for t, ps := range pts {
+		idx[t] = geo.NewPointBuckets(ps, 4)
+	}
+	for _, g := range near {
+		t := roots[g.Code]
+		if rewritten[g.Code] || idx[t] == nil {
 			continue
 		}
-		if geom, changed := insertNodes(g.Geometry, pts, idx); changed {
+		if geom, changed := insertNodes(g.Geometry, pts[t], idx[t]); changed {
 			g.Geometry = geom
 			if err := w.put(g, false); err != nil {
 				return err
@@ -59,31 +80,15 @@ func (w *work) spread(shapes map[string]orb.MultiPolygon, rewritten map[string]b
 func insertNodes(mp orb.MultiPolygon, pts []orb.Point, idx *geo.PointBuckets) (orb.MultiPolygon, bool) {
 	vertices := map[orb.Point]bool{}
 	eachVertex(mp, func(q orb.Point) { vertices[q] = true })
+	on := func(a, b, v orb.Point) bool { return !vertices[v] && inSegment(a, b, v) }
 	changed := false
-	var buf []int32
 	out := make(orb.MultiPolygon, len(mp))
 	for i, p := range mp {
 		out[i] = make(orb.Polygon, len(p))
 		for j, r := range p {
-			nr := make(orb.Ring, 0, len(r))
-			for k := 0; k+1 < len(r); k++ {
-				a, b := r[k], r[k+1]
-				nr = append(nr, a)
-				buf = idx.InBound(orb.Bound{Min: a, Max: a}.Extend(b).Pad(1e-6), buf[:0])
-				var on []orb.Point
-				for _, n := range buf {
-					if v := pts[n]; !vertices[v] && inSegment(a, b, v) {
-						on = append(on, v)
-					}
-				}
-				if len(on) == 0 {
-					continue
-				}
-				slices.SortFunc(on, func(x, y orb.Point) int { return cmp.Compare(dist2(a, x), dist2(a, y)) })
-				nr = append(nr, slices.Compact(on)...)
-				changed = true
-			}
-			out[i][j] = append(nr, r[len(r)-1])
+			nr := orb.Ring(geo.InsertAlong(r, pts, idx, 1e-6, on))
+			changed = changed || len(nr) != len(r)
+			out[i][j] = nr
 		}
 	}
 	return out, changed

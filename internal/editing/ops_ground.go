@@ -60,6 +60,9 @@ func (w *work) reshape(op Op) error {
 	}
 	given := a.components(func(i int) bool { return a.owner[i] == xi && !in[i] }, false)
 	for _, comp := range given {
+		if pieceArea(a, comp) < sliverM2 {
+			continue // round-off between the drawn shape and the grid's edge: absorbed, not given up
+		}
 		to, err := w.receiver(a, comp, members, xi, op.GiveTo)
 		if err != nil {
 			return err
@@ -110,6 +113,15 @@ func (w *work) receiver(a *arrangement, piece []int, members []domain.Grid, xi i
 		return 0, w.refuse("the ground %s gives up near x=%.1f, y=%.1f (EPSG:%d) borders no sibling, so it would become a gap", members[xi].Code, p[0], p[1], w.plan.SRID)
 	}
 	return best, nil
+}
+
+// pieceArea is the area (m²) of a set of faces.
+func pieceArea(a *arrangement, piece []int) float64 {
+	s := 0.0
+	for _, f := range piece {
+		s += a.area[f]
+	}
+	return s
 }
 
 // centre is a point inside the largest face of a piece, for messages.

@@ -3,6 +3,7 @@ package editing_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"testing"
 
@@ -86,8 +87,9 @@ func moved(ring orb.Ring, at int, centre orb.Point, t float64) orb.Polygon {
 	return orb.Polygon{r}
 }
 
-func TestReshape(t *testing.T) {
-	f := newFixture(t, 0.1)
+func TestReshape(t *testing.T) { runReshape(t, newFixture(t, 0.1)) }
+
+func runReshape(t *testing.T, f *fixture) {
 	d := f.draft("reshape")
 	x := f.pick(d, `g.level = 4 AND g.kind = 'base' AND ST_NPoints(g.geom) > 8`)
 	ring, at, centre := f.innerVertex(d, x)
@@ -162,8 +164,9 @@ func (f *fixture) neighbours(p domain.Plan, code string, minM float64) []string 
 	return out
 }
 
-func TestMoveBoundary(t *testing.T) {
-	f := newFixture(t, 0.1)
+func TestMoveBoundary(t *testing.T) { runMoveBoundary(t, newFixture(t, 0.1)) }
+
+func runMoveBoundary(t *testing.T, f *fixture) {
 	d := f.draft("move")
 	a := f.pick(d, `g.level = 4 AND g.kind = 'base' AND ST_NPoints(g.geom) > 6`)
 	b := f.neighbours(d, a, 30)[0]
@@ -213,8 +216,9 @@ func across(b orb.Bound, vertical bool) orb.LineString {
 	return orb.LineString{{b.Min[0] - d, c[1]}, {b.Max[0] + d, c[1]}}
 }
 
-func TestSplit(t *testing.T) {
-	f := newFixture(t, 0.1)
+func TestSplit(t *testing.T) { runSplit(t, newFixture(t, 0.1)) }
+
+func runSplit(t *testing.T, f *fixture) {
 	d := f.draft("split")
 	// A micro-grid by one line, into two parts with new codes.
 	x := f.pick(d, `g.level = 4 AND g.kind = 'base' AND ST_Area(g.geom_m) > 5000`)
@@ -270,8 +274,9 @@ func TestSplit(t *testing.T) {
 	}
 }
 
-func TestMergeAndDelete(t *testing.T) {
-	f := newFixture(t, 0.1)
+func TestMergeAndDelete(t *testing.T) { runMergeAndDelete(t, newFixture(t, 0.1)) }
+
+func runMergeAndDelete(t *testing.T, f *fixture) {
 	d := f.draft("merge")
 	x := f.pick(d, `g.level = 4 AND g.kind = 'base'
 		AND (SELECT count(*) FROM grid y WHERE y.ws_id = g.ws_id AND y.parent_code = g.parent_code AND y.kind = 'base') >= 5`)
@@ -309,8 +314,9 @@ func TestMergeAndDelete(t *testing.T) {
 	}
 }
 
-func TestReparentCommunity(t *testing.T) {
-	f := newFixture(t, 0.1)
+func TestReparentCommunity(t *testing.T) { runReparentCommunity(t, newFixture(t, 0.1)) }
+
+func runReparentCommunity(t *testing.T, f *fixture) {
 	d := f.draft("reparent")
 	// A community on its street's edge, next to another street.
 	rows, err := f.db.Pool().Query(context.Background(), `
@@ -354,5 +360,20 @@ func TestReparentCommunity(t *testing.T) {
 	f.judgeConserved(d)
 	if fs := f.coverageFindings(d); len(fs) != 0 {
 		t.Errorf("coverage findings: %+v", fs)
+	}
+}
+
+// The ops on the full-size demo (8,952 grids, a million residents), each
+// in a draft of its own, judged as at scale 0.1. The judges overlay the
+// whole plan in PostGIS after every op (about five minutes on two cores),
+// so the test runs only when asked: GRIDPLAN_SCALE1=1.
+func TestOpsAtScaleOne(t *testing.T) {
+	if os.Getenv("GRIDPLAN_SCALE1") == "" {
+		t.Skip("set GRIDPLAN_SCALE1=1 to run the ops on the full-size demo")
+	}
+	f := newFixture(t, 1)
+	for name, run := range map[string]func(*testing.T, *fixture){"reshape": runReshape, "move_boundary": runMoveBoundary,
+		"split": runSplit, "merge_delete": runMergeAndDelete, "reparent": runReparentCommunity} {
+		t.Run(name, func(t *testing.T) { run(t, f.with(t)) })
 	}
 }

@@ -52,6 +52,16 @@ func (w *work) arrange(r region) (*arrangement, error) {
 	if r.background != nil {
 		polys = append(polys, r.background)
 	}
+	// Close the T-junctions a round-off wide first: noded as they are,
+	// a parent's edge and its child's along it would enclose slivers.
+	polys, r.cuts = geo.CloseJunctions(polys, r.cuts, weldM)
+	r.members = slices.Clone(r.members)
+	for i := range r.members {
+		r.members[i].Geometry = polys[i]
+	}
+	if r.background != nil {
+		r.background = polys[len(polys)-1]
+	}
 	raw, err := w.e.Faces(w.ctx, polys, r.cuts)
 	if err != nil {
 		return nil, err
@@ -65,11 +75,16 @@ func (w *work) arrange(r region) (*arrangement, error) {
 			input[q] = true
 		}
 	}
-	raw = geo.WeldFaces(raw, weldM, func(p orb.Point) bool { return input[p] })
-	faces, err := geo.NewFaces(raw)
+	faces, err := geo.NewFaces(geo.WeldFaces(raw, weldM, func(p orb.Point) bool { return input[p] }))
 	if err != nil {
-		return nil, err
+		// Welding made two faces run along one edge (nodes a round-off
+		// apart on either side of a sliver that did not quite collapse):
+		// the faces as PostGIS made them are a clean arrangement still.
+		if faces, err = geo.NewFaces(raw); err != nil {
+			return nil, err
+		}
 	}
+	raw = faces.Polygons
 	a := &arrangement{r: r, faces: faces, owner: make([]int, len(raw)), area: make([]float64, len(raw)),
 		input: input}
 	bounds := make([]orb.Bound, len(r.members))
@@ -180,7 +195,7 @@ func onSegment(a, b, q orb.Point) bool {
 	if l2 == 0 {
 		return false
 	}
-	return segmentDist(a, b, q) <= 2*weldM
+	return geo.SegmentDistance(a, b, q) <= 2*weldM
 }
 
 // inSegment reports whether q lies on segment a-b between its ends (to

@@ -84,6 +84,10 @@ func (s *Service) Apply(ctx context.Context, plan domain.Plan, cs ChangeSet, dry
 	if plan.View.Revision > 0 {
 		return nil, domain.Errorf(domain.ErrConflict, "%s is a past revision and cannot be edited; create a draft from it", plan.Describe())
 	}
+	permit, err := s.authorize(ctx, plan, viewRole(plan))
+	if err != nil {
+		return nil, err
+	}
 	view := s.lockView(plan.Workspace)
 	defer view.Unlock()
 	s.slots <- struct{}{}
@@ -106,7 +110,7 @@ func (s *Service) Apply(ctx context.Context, plan domain.Plan, cs ChangeSet, dry
 		if base > e.Version {
 			return domain.Errorf(domain.ErrPrecondition, "base %d is newer than %s's version %d", base, plan.Describe(), e.Version)
 		}
-		w := &work{ctx: ctx, e: e, plan: plan, base: base, noiseM: noise, before: map[string]*domain.Grid{},
+		w := &work{ctx: ctx, e: e, plan: plan, permit: permit, base: base, noiseM: noise, before: map[string]*domain.Grid{},
 			semantic: map[string]bool{}, written: map[string]bool{}, codes: res.Codes}
 		if plan.Boundary != nil {
 			b, err := e.ToMetric(ctx, []orb.Geometry{plan.Boundary})
@@ -251,6 +255,7 @@ func (w *work) changes() ([]audit.Change, error) {
 				return nil, domain.Errorf(domain.ErrRefused, "the change set would leave grid %s invalid (%s); draw it a little differently", code, m.Reason)
 			}
 			ch.After = stateOf(g, m)
+			ch.Noded = ch.Before != nil && !w.semantic[code]
 		}
 		if ch.Before == nil && ch.After == nil {
 			continue // made and removed again within the change set

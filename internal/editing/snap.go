@@ -111,7 +111,7 @@ func (s *snapper) line(l orb.LineString) orb.LineString {
 		buf = s.idx.InBound(orb.Bound{Min: a, Max: a}.Extend(b).Pad(s.tolM), buf[:0])
 		var on []orb.Point
 		for _, i := range buf {
-			if v := s.pts[i]; s.dist(v, a) > s.tolM && s.dist(v, b) > s.tolM && segmentDist(a, b, v) <= s.tolM {
+			if v := s.pts[i]; s.dist(v, a) > s.tolM && s.dist(v, b) > s.tolM && geo.SegmentDistance(a, b, v) <= s.tolM {
 				on = append(on, v)
 			}
 		}
@@ -119,17 +119,6 @@ func (s *snapper) line(l orb.LineString) orb.LineString {
 		out = append(out, slices.Compact(on)...)
 	}
 	return append(out, snapped[len(snapped)-1])
-}
-
-// segmentDist is the distance from q to segment a-b.
-func segmentDist(a, b, q orb.Point) float64 {
-	dx, dy := b[0]-a[0], b[1]-a[1]
-	l2 := dx*dx + dy*dy
-	t := 0.0
-	if l2 > 0 {
-		t = max(0, min(1, (dx*(q[0]-a[0])+dy*(q[1]-a[1]))/l2))
-	}
-	return math.Hypot(q[0]-(a[0]+t*dx), q[1]-(a[1]+t*dy))
 }
 
 // snapperFor snaps to the grids and the parent's ground around an edit.

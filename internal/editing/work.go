@@ -20,6 +20,7 @@ type work struct {
 	ctx      context.Context
 	e        *store.Edit
 	plan     domain.Plan
+	permit   *permit // who applies it: every grid it changes is checked against their scope
 	base     int64
 	noiseM   float64
 	boundary orb.MultiPolygon        // the plan's outline in its CRS; nil without one
@@ -102,6 +103,11 @@ func (w *work) write(code string, semantic bool, fn func(base int64, create bool
 // put writes g; semantic says whether its ground or attributes change
 // (rather than only vertices a neighbour's edit put on their shared edge).
 func (w *work) put(g domain.Grid, semantic bool) error {
+	if semantic {
+		if err := w.checkScope(g.Code, g.Parent, true); err != nil {
+			return err
+		}
+	}
 	return w.write(g.Code, semantic, func(base int64, create bool) error {
 		if create && !semantic {
 			return fmt.Errorf("editing: vertex-only write of new grid %s", g.Code)
@@ -112,6 +118,9 @@ func (w *work) put(g domain.Grid, semantic bool) error {
 
 // remove deletes grid code.
 func (w *work) remove(code string) error {
+	if err := w.checkScope(code, "", false); err != nil {
+		return err
+	}
 	return w.write(code, true, func(base int64, _ bool) error { return w.e.Remove(w.ctx, code, base) })
 }
 

@@ -15,6 +15,9 @@ import (
 type GridFields struct {
 	Code, Name, Level, Parent, Kind, Category, Mode string
 	FixedLevel                                      int
+	// CodeOptional lets a feature leave its code out (or null): a grid
+	// drawn new, which the editing layer's create op gives a fresh code.
+	CodeOptional bool
 }
 
 // DefaultGridFields returns the property names an export writes.
@@ -52,7 +55,7 @@ func (src Source) Grids(r io.Reader, f GridFields) ([]domain.Grid, CRS, error) {
 		if err != nil {
 			return err
 		}
-		if prev, dup := seen[g.Code]; dup {
+		if prev, dup := seen[g.Code]; dup && g.Code != "" {
 			return featureError(file, i, f.Code, fmt.Sprintf("duplicate code %q: features[%d] has it too", g.Code, prev))
 		}
 		seen[g.Code] = i
@@ -77,7 +80,7 @@ func (f GridFields) grid(file string, i int, raw *rawFeature) (domain.Grid, erro
 	if k := nulProperty(props); k != "" {
 		return bad(k, nulProblem)
 	}
-	if g.Code, problem = textProperty(props, f.Code, true); problem != "" {
+	if g.Code, problem = textProperty(props, f.Code, !f.CodeOptional); problem != "" {
 		return bad(f.Code, problem)
 	}
 	if g.Level, problem = f.level(props); problem != "" {

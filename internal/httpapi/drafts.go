@@ -1,14 +1,12 @@
 package httpapi
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/editing"
@@ -271,29 +269,10 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request, from, to domain.Vi
 		return
 	}
 	if f == "geojson" {
-		writeGeoJSON(w, s, DiffGeoJSON(d))
+		writeGeoJSON(w, s, d.GeoJSON())
 		return
 	}
 	writeJSON(w, s.log, http.StatusOK, d)
-}
-
-// DiffGeoJSON is the ground a diff moved, one feature per piece, with
-// from, to, area_m2 and the residents that went along.
-func DiffGeoJSON(d *editing.Diff) *geojson.FeatureCollection {
-	residents := map[[2]string]editing.Move{}
-	for _, m := range d.Residents {
-		residents[[2]string{m.From, m.To}] = m
-	}
-	fc := geojson.NewFeatureCollection()
-	for i, g := range d.Ground() {
-		f := geojson.NewFeature(g.Geometry)
-		f.ID = i + 1
-		res := residents[[2]string{g.From, g.To}]
-		f.Properties = geojson.Properties{"from": g.From, "to": g.To, "area_m2": g.AreaM2,
-			"persons": res.Persons, "households": res.Households}
-		fc.Append(f)
-	}
-	return fc
 }
 
 func (s *Server) gridHistory(w http.ResponseWriter, r *http.Request) {
@@ -334,24 +313,11 @@ func (s *Server) lineage(w http.ResponseWriter, r *http.Request) {
 	}
 	if format == "csv" {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		_ = WriteLineageCSV(w, rows)
+		_ = editing.WriteLineageCSV(w, rows)
 		return
 	}
 	if rows == nil {
 		rows = []store.LineageRow{}
 	}
 	writeJSON(w, s.log, http.StatusOK, map[string]any{"plan": p.Name, "lineage": rows})
-}
-
-// WriteLineageCSV writes lineage rows as a correspondence table.
-func WriteLineageCSV(w interface{ Write([]byte) (int, error) }, rows []store.LineageRow) error {
-	c := csv.NewWriter(w)
-	c.Write([]string{"old_code", "new_code", "revision", "date", "op", "households", "households_share", "persons", "persons_share"})
-	for _, l := range rows {
-		c.Write([]string{l.From, l.To, strconv.Itoa(l.Revision), l.CreatedAt, l.Op, strconv.FormatInt(l.Households, 10),
-			strconv.FormatFloat(l.HouseholdsShare, 'f', 4, 64), strconv.FormatInt(l.Persons, 10),
-			strconv.FormatFloat(l.PersonsShare, 'f', 4, 64)})
-	}
-	c.Flush()
-	return c.Error()
 }

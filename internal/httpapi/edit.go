@@ -3,40 +3,26 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/geojsonio"
 	"github.com/gridplan/gridplan/internal/httpx"
+	"github.com/gridplan/gridplan/internal/ogcapi"
 )
 
 // maxEditBytes bounds an edit's body: a micro-grid is a few kilobytes, a
 // whole street some hundreds.
 const maxEditBytes = 8 << 20
 
-// versionETag is the entity tag of a version: a grid's (its feature ETag,
-// what an edit sends back in If-Match) or a draft's.
-func versionETag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+// versionETag is the entity tag of a version (see ogcapi.VersionETag).
+func versionETag(version int64) string { return ogcapi.VersionETag(version) }
 
-// ifMatch reads If-Match: a version as an ETag gave it (quoted or not);
-// none or "*" is -1, edit whatever the version.
-func ifMatch(r *http.Request) (int64, error) {
-	v := strings.TrimSpace(r.Header.Get("If-Match"))
-	if v == "" || v == "*" {
-		return -1, nil
-	}
-	n, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(v, "W/"), `"`), 10, 64)
-	if err != nil || n < 0 {
-		return 0, domain.Errorf(domain.ErrInvalid, "If-Match %q: want the version the resource was read at, as its ETag gave it (e.g. \"12\")", v)
-	}
-	return n, nil
-}
+// ifMatch reads If-Match (see ogcapi.IfMatch).
+func ifMatch(r *http.Request) (int64, error) { return ogcapi.IfMatch(r) }
 
 // putGrid redraws and/or renames one grid of the view (?draft=, else the
 // published plan) as a change set: a reshape, whose neighbours give or take
@@ -116,15 +102,7 @@ func (s *Server) deleteGrid(w http.ResponseWriter, r *http.Request) {
 
 // readBody reads a request body of at most limit bytes.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64, what string) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return nil, domain.Errorf(domain.ErrTooLarge, "%s: the body exceeds %d MiB", what, limit>>20)
-	}
-	if err != nil {
-		return nil, domain.Errorf(domain.ErrInvalid, "%s: reading the body: %v", what, err)
-	}
-	return body, nil
+	return ogcapi.ReadBody(w, r, limit, what)
 }
 
 // readGridEdit reads the body of a grid edit into its change set.

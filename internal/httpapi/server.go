@@ -12,8 +12,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/go-chi/cors"
 
+	"github.com/gridplan/gridplan/internal/access"
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/httpx"
@@ -33,6 +33,14 @@ type Options struct {
 	// CacheBytes bounds the response cache and LayerBytes the tile layers
 	// kept in memory (0: their defaults, 256 and 128 MiB).
 	CacheBytes, LayerBytes int64
+	// Access authenticates tokens and sessions; nil: every request is
+	// anonymous (and so may not write).
+	Access *access.Service
+	// CORSOrigins may write from a browser (reads are open to every origin).
+	CORSOrigins []string
+	// Private makes every read need a signed-in user with a role on the
+	// plan read (--private); it needs Access.
+	Private bool
 }
 
 // Server answers HTTP requests.
@@ -43,27 +51,29 @@ type Server struct {
 	web      fs.FS
 	auditor  *audit.Auditor
 	edits    *editing.Service
+	access   *access.Service
+
+	corsOrigins []string
+	private     bool
 }
 
 // New returns the HTTP handler of gridplan.
 func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
-	s := &Server{db: db, log: log, problems: httpx.NewProblems(log), web: opts.Web, auditor: opts.Auditor, edits: opts.Editing}
+	s := &Server{db: db, log: log, problems: httpx.NewProblems(log), web: opts.Web, auditor: opts.Auditor, edits: opts.Editing,
+		access: opts.Access, corsOrigins: opts.CORSOrigins, private: opts.Private}
 	r := chi.NewRouter()
 	// Order matters: write deadlines on the connection's own writer, so
 	// every write of every answer has one; ids next so every log line and
 	// problem carries one, logging outside recovery so panics are logged
-	// as 500s, CORS before compression so preflights stay small.
+	// as 500s, CORS before compression so preflights stay small and before
+	// authentication so preflights (which carry no credential) are
+	// answered, then the actor of every request (authn.go).
 	r.Use(httpx.WriteDeadlines(httpx.WriteIdle), httpx.BodyDeadlines(httpx.ReadIdle))
 	r.Use(middleware.RequestID)
 	r.Use(s.logRequests)
 	r.Use(middleware.Recoverer)
-	r.Use(cors.Handler(cors.Options{
-		AllowedOrigins: []string{"*"},
-		AllowedMethods: []string{"GET", "HEAD", "OPTIONS", "PUT", "POST", "DELETE"},
-		AllowedHeaders: []string{"Accept", "Content-Type", "If-None-Match", "If-Match"},
-		ExposedHeaders: []string{"ETag", "Link"},
-		MaxAge:         3600,
-	}))
+	r.Use(s.corsHandler())
+	r.Use(s.authenticate)
 	r.Use(middleware.Compress(5, "application/json", "application/geo+json", "application/problem+json",
 		"text/html", "text/css", "application/javascript", "text/javascript"))
 	r.NotFound(s.notFound)
@@ -71,6 +81,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
+	s.loginRoutes(r)
 	r.Route("/api/plans", func(r chi.Router) {
 		r.Get("/", s.listPlans)
 		r.Route("/{plan}", func(r chi.Router) {
@@ -84,9 +95,11 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 			r.Get("/revisions", s.listRevisions)
 			r.Get("/revisions/{revision}/diff", s.revisionDiff)
 			r.Get("/lineage", s.lineage)
+			r.Get("/log", s.planLog)
 			r.Get("/drafts", s.listDrafts)
 			r.Get("/drafts/{draft}", s.getDraft)
 			r.Get("/drafts/{draft}/diff", s.draftDiff)
+			r.Route("/drafts/{draft}/suggestions", s.suggestRoutes)
 			if s.edits != nil {
 				r.Put("/grids/{code}", s.putGrid)
 				r.Delete("/grids/{code}", s.deleteGrid)
@@ -107,7 +120,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 	}
 	// OGC API - Features at the root (its HTML landing page links to the
 	// map) and vector tiles under /tiles; one response cache for both.
-	ogc := ogcapi.New(db, log, ogcapi.Options{WriteError: s.writeError, CacheBytes: opts.CacheBytes})
+	ogc := ogcapi.New(db, log, ogcapi.Options{WriteError: s.writeError, CacheBytes: opts.CacheBytes, Editing: s.edits})
 	tileService := tiles.New(db, log, tiles.Options{WriteError: s.writeError, Cache: ogc.Cache(), LayerBytes: opts.LayerBytes})
 	ogc.Routes(r)
 	tileService.Routes(r)

@@ -36,6 +36,10 @@ func StatusOf(code domain.Code) int {
 		return http.StatusUnprocessableEntity
 	case domain.ErrUnauthorized:
 		return http.StatusUnauthorized
+	case domain.ErrForbidden:
+		return http.StatusForbidden
+	case domain.ErrTooMany:
+		return http.StatusTooManyRequests
 	case domain.ErrUnavailable:
 		return http.StatusServiceUnavailable
 	default:
@@ -85,6 +89,9 @@ func (p *Problems) Write(w http.ResponseWriter, r *http.Request, err error) {
 	case status >= 500:
 		p.log.Error("request failed", "request_id", reqID, "method", r.Method, "path", r.URL.Path, "err", err)
 		detail = "internal error; the server log has the details under request id " + reqID
+	case status == http.StatusUnauthorized:
+		// RFC 6750: say how to authenticate (the map's login is /login).
+		w.Header().Set("WWW-Authenticate", `Bearer realm="gridplan"`)
 	}
 	p.Status(w, r, status, detail)
 }

@@ -73,17 +73,30 @@ func (s *Service) item(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, domain.Errorf(domain.ErrNotFound, "no feature %q in collection %q: feature ids are positive integers", chi.URLParam(r, "featureId"), id))
 		return
 	}
-	if NotModified(w, r, ETag(st, r, format.name)) {
+	// A draft's grids, which Part 4 edits, carry a strong ETag: the grid's
+	// own version, what If-Match sends back. Elsewhere the plan's stamp.
+	strong := s.editable(r) && c.Layer == store.LayerGrids
+	if !strong && NotModified(w, r, ETag(st, r, format.name)) {
 		return
 	}
 	var f *geojson.Feature
+	var version int64
 	err = s.db.Features().Each(r.Context(), store.FeatureQuery{PlanID: st.PlanID, Workspace: st.Workspace, Layer: c.Layer, Level: c.Level, ID: fid},
-		func(v any) error { f = Feature(v); return nil })
+		func(v any) error {
+			f = Feature(v)
+			if g, ok := v.(domain.Grid); ok {
+				version = g.Version
+			}
+			return nil
+		})
 	if err == nil && f == nil {
 		err = domain.Errorf(domain.ErrNotFound, "no feature %d in collection %q", fid, id)
 	}
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if strong && NotModified(w, r, featureETag(version, format.name, gcj02)) {
 		return
 	}
 	if gcj02 && f.Geometry != nil {
@@ -115,6 +128,19 @@ func (s *Service) item(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write(b)
+}
+
+// featureETag is a draft grid's strong ETag: its version for the GeoJSON
+// in CRS84, with a suffix for other representations of it.
+func featureETag(version int64, format string, gcj02 bool) string {
+	tag := VersionETag(version)
+	if format != "json" {
+		tag = tag[:len(tag)-1] + "-" + format + `"`
+	}
+	if gcj02 {
+		tag = tag[:len(tag)-1] + "-gcj02" + `"`
+	}
+	return tag
 }
 
 // htmlRow is one feature in the HTML table.

@@ -3,6 +3,7 @@ package ogcapi
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 )
 
 // The conformance classes this service implements.
@@ -11,6 +12,14 @@ var conformsTo = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+}
+
+// editingConformance are the classes of Part 4 (1.0.0-draft.2), declared
+// only on a draft's landing page, the one place that takes edits.
+var editingConformance = []string{
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
 }
 
 const openAPIType = "application/vnd.oai.openapi+json;version=3.0"
@@ -46,8 +55,12 @@ func (s *Service) conformance(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.respond(w, r, format, map[string]any{"conformsTo": conformsTo}, "conformance.html",
-		map[string]any{"Title": "Conformance", "Classes": conformsTo})
+	classes := conformsTo
+	if s.editable(r) {
+		classes = append(slices.Clone(conformsTo), editingConformance...)
+	}
+	s.respond(w, r, format, map[string]any{"conformsTo": classes}, "conformance.html",
+		map[string]any{"Title": "Conformance", "Classes": classes})
 }
 
 // api serves the OpenAPI 3.0 definition.

@@ -63,7 +63,7 @@ func pathPrefix(ctx context.Context) string {
 // handler runs (opening a revision materialises it), answering 404 for an
 // unknown plan, draft or revision.
 func (s *Service) ViewRoutes(r chi.Router, extra func(chi.Router)) {
-	mount := func(pattern string, view func(*http.Request) (domain.View, error)) {
+	mount := func(pattern string, view func(*http.Request) (domain.View, error), writable bool) {
 		r.Route(pattern, func(r chi.Router) {
 			r.Use(func(next http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -92,6 +92,9 @@ func (s *Service) ViewRoutes(r chi.Router, extra func(chi.Router)) {
 				})
 			})
 			s.Routes(r)
+			if writable && s.edits != nil {
+				s.editRoutes(r)
+			}
 			if extra != nil {
 				extra(r)
 			}
@@ -106,12 +109,12 @@ func (s *Service) ViewRoutes(r chi.Router, extra func(chi.Router)) {
 			return domain.View{}, domain.Errorf(domain.ErrNotFound, "no draft %q: %s", d, domain.ErrorMessage(err))
 		}
 		return domain.View{Draft: d}, nil
-	})
+	}, true)
 	mount("/plans/{plan}/revisions/{revision}", func(r *http.Request) (domain.View, error) {
 		n, err := strconv.ParseInt(chi.URLParam(r, "revision"), 10, 32)
 		if err != nil || n < 1 {
 			return domain.View{}, domain.Errorf(domain.ErrNotFound, "no revision %q: revisions are numbered from 1", chi.URLParam(r, "revision"))
 		}
 		return domain.View{Revision: int(n)}, nil
-	})
+	}, false)
 }

@@ -1,7 +1,9 @@
 // Package ogcapi serves a store's plans as OGC API - Features (Part 1: Core,
 // GeoJSON, HTML, OpenAPI 3.0) at the root of the HTTP surface, so QGIS, GDAL
 // and other GIS clients load each grid level, the units, the facilities and
-// the latest audit's findings as layers. It sits between httpapi, which
+// the latest audit's findings as layers. On a draft's landing page the grid
+// collections also take Part 4 (create, replace, update, delete), each
+// request a change set of the editing layer. It sits between httpapi, which
 // mounts its routes and owns the mapping of domain errors to problem+json,
 // and the store, which pages through the layers.
 //
@@ -16,6 +18,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/store"
 )
@@ -36,6 +39,9 @@ type Options struct {
 	// CacheBytes bounds the response cache; 0 means 256 MiB, negative
 	// disables it.
 	CacheBytes int64
+	// Editing takes the writes of Part 4 on drafts' landing pages; nil
+	// serves every collection read-only.
+	Editing *editing.Service
 }
 
 // Service answers OGC API - Features requests.
@@ -44,6 +50,7 @@ type Service struct {
 	log      *slog.Logger
 	fail     func(w http.ResponseWriter, r *http.Request, err error)
 	cache    *Cache
+	edits    *editing.Service
 	openAPI  []byte
 	maxEntry int64
 }
@@ -54,7 +61,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) *Service {
 	if budget == 0 {
 		budget = 256 << 20
 	}
-	s := &Service{db: db, log: log, fail: opts.WriteError, cache: NewCache(budget)}
+	s := &Service{db: db, log: log, fail: opts.WriteError, cache: NewCache(budget), edits: opts.Editing}
 	s.maxEntry = budget / 4
 	if s.fail == nil {
 		s.fail = httpx.NewProblems(log).Write
@@ -82,4 +89,8 @@ func (s *Service) Routes(r chi.Router) {
 	handle("/collections/{collectionId}", s.collection)
 	handle("/collections/{collectionId}/items", s.items)
 	handle("/collections/{collectionId}/items/{featureId}", s.item)
+	// OPTIONS says what the caller may do (QGIS asks before it offers
+	// editing): everywhere, so a read-only collection says so too.
+	r.Options("/collections/{collectionId}/items", s.itemsOptions)
+	r.Options("/collections/{collectionId}/items/{featureId}", s.itemOptions)
 }

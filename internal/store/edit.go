@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -129,59 +127,9 @@ func (e *Edit) ToMetric(ctx context.Context, geoms []orb.Geometry) ([]orb.Geomet
 }
 
 // Faces nodes the rings of polygons and the lines together and returns
-// the faces they enclose (PostGIS's ST_Node and ST_Polygonize, in the
-// plan's CRS): a planar arrangement whose faces share edges with
-// identical vertices.
+// the faces they enclose, in the plan's CRS (see faces).
 func (e *Edit) Faces(ctx context.Context, polygons []orb.MultiPolygon, lines []orb.LineString) ([]orb.Polygon, error) {
-	var wkbs [][]byte
-	for _, p := range polygons {
-		b, err := encodeEWKB(p, e.SRID)
-		if err != nil {
-			return nil, err
-		}
-		wkbs = append(wkbs, b)
-	}
-	var lwkbs [][]byte
-	for _, l := range lines {
-		b, err := encodeEWKB(l, e.SRID)
-		if err != nil {
-			return nil, err
-		}
-		lwkbs = append(lwkbs, b)
-	}
-	rows, err := e.tx.Query(ctx, `
-		WITH lines AS (
-			SELECT ST_Boundary(ST_GeomFromEWKB(w)) AS l FROM unnest(@polys::bytea[]) AS t(w)
-			UNION ALL SELECT ST_GeomFromEWKB(w) FROM unnest(@lines::bytea[]) AS t(w))
-		SELECT ST_AsEWKB((ST_Dump(ST_Polygonize(n))).geom)
-		  FROM (SELECT ST_Node(ST_Collect(l)) AS n FROM lines) t`,
-		pgx.NamedArgs{"polys": wkbs, "lines": lwkbs})
-	if err != nil {
-		return nil, pgError(err, "edit geometry")
-	}
-	faces, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (orb.Polygon, error) {
-		var wkb []byte
-		if err := r.Scan(&wkb); err != nil {
-			return nil, err
-		}
-		g, err := decodeEWKB(wkb)
-		if err != nil {
-			return nil, err
-		}
-		p, ok := g.(orb.Polygon)
-		if !ok {
-			return nil, fmt.Errorf("polygonize gave a %s", g.GeoJSONType())
-		}
-		return p, nil
-	})
-	if err != nil {
-		var pgErr interface{ SQLState() string }
-		if errors.As(err, &pgErr) && pgErr.SQLState() == "XX000" {
-			return nil, domain.Errorf(domain.ErrInvalid, "PostGIS could not node the edit's lines with the grids' boundaries (%v); draw the line a little differently", err)
-		}
-		return nil, err
-	}
-	return faces, nil
+	return faces(ctx, e.tx, e.SRID, polygons, lines)
 }
 
 // ErrStale says a grid changed after the change set's base.
@@ -258,7 +206,7 @@ type MetricGrid struct {
 // change set has them (invalid ones as ST_MakeValid repairs them).
 func (e *Edit) Metric(ctx context.Context, codes []string) (map[string]MetricGrid, error) {
 	rows, err := e.tx.Query(ctx, `
-		SELECT g.code, v.valid, coalesce(v.reason, ''),
+		SELECT g.code, v.valid, coalesce(v.reason || coalesce(' at ' || ST_AsText(ST_Transform(ST_SetSRID(v.location, ST_SRID(g.geom_m)), 4326)), ''), ''),
 		       ST_AsEWKB(CASE WHEN v.valid THEN g.geom_m ELSE ST_Multi(ST_CollectionExtract(ST_MakeValid(g.geom_m), 3)) END)
 		  FROM grid g CROSS JOIN LATERAL ST_IsValidDetail(g.geom_m) v
 		 WHERE g.ws_id = @ws AND g.code = ANY(@codes)`, pgx.NamedArgs{"ws": e.ws, "codes": codes})

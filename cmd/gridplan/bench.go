@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gridplan/gridplan/internal/access"
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/bench"
 	"github.com/gridplan/gridplan/internal/demo"
@@ -49,11 +50,13 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		acc := access.New(db, log, access.Options{})
 		results, err := b(ctx, bench.Setup{DB: db, Plan: plan, Runs: *runs, Duration: *duration,
 			NewAuditor: func() *audit.Auditor { return newAuditor(db, budget.perCheck) },
 			NewEditing: func(a *audit.Auditor) *editing.Service { return newEditing(db, a, log) },
+			Token:      func(ctx context.Context) (string, error) { return benchToken(ctx, acc, plan) },
 			NewHandler: func(a *audit.Auditor) http.Handler {
-				return httpapi.New(db, log, httpapi.Options{Auditor: a, Editing: newEditing(db, a, log),
+				return httpapi.New(db, log, httpapi.Options{Auditor: a, Editing: newEditing(db, a, log), Access: acc,
 					CacheBytes: budget.responses, LayerBytes: budget.layers})
 			}})
 		if err != nil {
@@ -62,6 +65,23 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "plan %s (demo scale %g, seed %d), median of %d runs\n", plan.Name, *scale, *seed, *runs)
 		return bench.WriteTable(e.stdout, results)
 	})
+}
+
+// benchUser is the account the benchmarks write over HTTP as.
+const benchUser = "gridplan-bench"
+
+// benchToken is a new bearer token of benchUser, made an admin of plan
+// (the account is made on first use), valid for a day.
+func benchToken(ctx context.Context, acc *access.Service, plan domain.Plan) (string, error) {
+	ctx = domain.WithActor(ctx, domain.CLIActor())
+	if _, err := acc.AddUser(ctx, benchUser, nil, false); err != nil && domain.ErrorCode(err) != domain.ErrConflict {
+		return "", err
+	}
+	if err := acc.Grant(ctx, benchUser, plan, domain.RoleAdmin, nil); err != nil && domain.ErrorCode(err) != domain.ErrConflict {
+		return "", err
+	}
+	token, _, err := acc.CreateToken(ctx, benchUser, "gridplan bench", 24*time.Hour)
+	return token, err
 }
 
 // benchPlan returns the demo plan for a scale and seed, loading it once.

@@ -33,9 +33,10 @@ func TestSIGTERMDuringStreamsAndEdits(t *testing.T) {
 	bin := buildGridplan(t)
 	dir := pgtest.ServerDir(t)
 	inProcess(t, 0, "demo", "--scale", "0.1", "--data-dir", dir, "--log-level", "warn")
+	token := adminToken(t, dir, "demo")
 	p, base := serve(t, bin, "--data-dir", dir)
 
-	resp, err := http.Post(base+"/api/plans/demo/drafts", "application/json", strings.NewReader(`{"name":"d1"}`))
+	resp, err := postJSON(base+"/api/plans/demo/drafts", token, `{"name":"d1"}`)
 	if err != nil || resp.StatusCode != 201 {
 		t.Fatalf("create draft: %v %v", resp, err)
 	}
@@ -48,7 +49,7 @@ func TestSIGTERMDuringStreamsAndEdits(t *testing.T) {
 		stuckReader(t, base, "/api/plans/demo/export?format=geojson")
 		stuckReader(t, base, "/collections/demo-level-4/items?limit=10000")
 	}
-	stalledBody(t, base, "/api/plans/demo/drafts/d1/changes")
+	stalledBody(t, base, "/api/plans/demo/drafts/d1/changes", token)
 
 	var acknowledged atomic.Int64
 	version := draft.Version
@@ -57,7 +58,7 @@ func TestSIGTERMDuringStreamsAndEdits(t *testing.T) {
 		defer close(editing)
 		for i := 0; ; i++ {
 			body := fmt.Sprintf(`{"base":%d,"ops":[{"op":"set","grid":%q,"properties":{"round":%d}}]}`, version, grid, i)
-			resp, err := http.Post(base+"/api/plans/demo/drafts/d1/changes", "application/json", strings.NewReader(body))
+			resp, err := postJSON(base+"/api/plans/demo/drafts/d1/changes", token, body)
 			if err != nil {
 				return // the server is gone
 			}

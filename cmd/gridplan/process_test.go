@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -119,8 +120,29 @@ func stuckReader(t *testing.T, base, path string) {
 	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", path, addr)
 }
 
-// stalledBody starts a request body and sends no more of it.
-func stalledBody(t *testing.T, base, path string) {
+// adminToken makes user "tester" an admin of plan through the command line
+// of the cluster in dir and returns a bearer token of theirs.
+func adminToken(t *testing.T, dir, plan string) string {
+	t.Helper()
+	inProcess(t, 0, "user", "add", "tester", "--data-dir", dir, "--log-level", "warn")
+	inProcess(t, 0, "grant", "tester", "--plan", plan, "--role", "admin", "--data-dir", dir, "--log-level", "warn")
+	return strings.TrimSpace(inProcess(t, 0, "token", "create", "--user", "tester", "--data-dir", dir, "--log-level", "warn"))
+}
+
+// postJSON posts body to url with the bearer token.
+func postJSON(url, token, body string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	return http.DefaultClient.Do(req)
+}
+
+// stalledBody starts a request body, signed with the bearer token, and
+// sends no more of it.
+func stalledBody(t *testing.T, base, path, token string) {
 	t.Helper()
 	addr := strings.TrimPrefix(base, "http://")
 	conn, err := net.Dial("tcp", addr)
@@ -128,7 +150,7 @@ func stalledBody(t *testing.T, base, path string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{\"ops\":", path, addr)
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{\"ops\":", path, addr, token)
 }
 
 // clusterState is what pg_controldata says of the cluster in pgdata:

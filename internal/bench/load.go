@@ -2,7 +2,6 @@ package bench
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -45,7 +44,11 @@ func Load(ctx context.Context, s Setup) ([]Result, error) {
 	srv := &http.Server{Handler: s.NewHandler(s.NewAuditor())}
 	go srv.Serve(ln)
 	defer srv.Close()
-	l := &loadRun{base: "http://" + ln.Addr().String(), plan: s.Plan.Name, draft: "bench_load",
+	token, err := s.Token(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l := &loadRun{base: "http://" + ln.Addr().String(), plan: s.Plan.Name, draft: "bench_load", token: token,
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: loadReaders * 4}}}
 	if err := l.prepare(); err != nil {
 		return nil, err
@@ -80,6 +83,7 @@ func Load(ctx context.Context, s Setup) ([]Result, error) {
 // loadRun is one load run's server, draft and what the readers pick from.
 type loadRun struct {
 	base, plan, draft string
+	token             string // the writer's credential
 	client            *http.Client
 	ids               []int64
 	codes             []string
@@ -91,7 +95,7 @@ type loadRun struct {
 // prepare opens (or reuses) the draft, audits it once, as the map does,
 // and lists its micro-grids and the z14 tiles over them.
 func (l *loadRun) prepare() error {
-	resp, err := l.client.Post(l.base+"/api/plans/"+l.plan+"/drafts", "application/json", strings.NewReader(`{"name":"`+l.draft+`"}`))
+	resp, err := l.post("/api/plans/"+l.plan+"/drafts", `{"name":"`+l.draft+`"}`)
 	if err != nil {
 		return err
 	}
@@ -215,11 +219,22 @@ func (l *loadRun) pick(rng *rand.Rand, k int) (string, string) {
 	return "grids", fmt.Sprintf("/api/plans/%s/grids?draft=%s&level=4&bbox=%f,%f,%f,%f", l.plan, l.draft, x, y, x+0.01, y+0.01)
 }
 
+// post sends a JSON body with the writer's credential.
+func (l *loadRun) post(path, body string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodPost, l.base+path, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+l.token)
+	return l.client.Do(req)
+}
+
 // edit sends one change set: a property of a micro-grid.
 func (l *loadRun) edit(i int) error {
 	body := fmt.Sprintf(`{"base":%d,"ops":[{"op":"set","grid":%q,"properties":{"load_round":%d}}]}`,
 		l.version, l.codes[max(i, 0)%len(l.codes)], i)
-	resp, err := l.client.Post(l.base+"/api/plans/"+l.plan+"/drafts/"+l.draft+"/changes", "application/json", bytes.NewBufferString(body))
+	resp, err := l.post("/api/plans/"+l.plan+"/drafts/"+l.draft+"/changes", body)
 	if err != nil {
 		return err
 	}

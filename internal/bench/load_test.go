@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/gridplan/gridplan/internal/access"
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/balance"
 	"github.com/gridplan/gridplan/internal/bench"
@@ -39,6 +42,8 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	acc := access.New(db, log, access.Options{BcryptCost: bcrypt.MinCost})
+	token := pgtest.AdminToken(t, db, acc)
 	s := bench.Setup{DB: db, Plan: plan, Runs: 1, Duration: 4 * time.Second,
 		NewAuditor: func() *audit.Auditor {
 			return audit.New(audit.Check{Name: audit.Coverage, Checker: coverage.New(db, coverage.Options{})},
@@ -46,8 +51,9 @@ func TestLoad(t *testing.T) {
 				audit.Check{Name: audit.Circles, Checker: circles.New(db, circles.Options{})})
 		},
 		NewHandler: func(a *audit.Auditor) http.Handler {
-			return httpapi.New(db, log, httpapi.Options{Auditor: a, Editing: editing.New(db, a, log, editing.Options{})})
-		}}
+			return httpapi.New(db, log, httpapi.Options{Auditor: a, Editing: editing.New(db, a, log, editing.Options{}), Access: acc})
+		},
+		Token: func(context.Context) (string, error) { return token, nil }}
 	results, err := bench.Load(ctx, s)
 	if err != nil {
 		t.Fatal(err)

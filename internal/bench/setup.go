@@ -25,6 +25,9 @@ type Setup struct {
 	NewEditing func(*audit.Auditor) *editing.Service
 	// NewHandler builds the HTTP surface as serve does, on an auditor.
 	NewHandler func(*audit.Auditor) http.Handler
+	// Token is a bearer token of an admin of Plan, for what writes over
+	// HTTP (the load run's planner).
+	Token func(context.Context) (string, error)
 	// Duration is how long a load run lasts.
 	Duration time.Duration
 }

@@ -3,8 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,7 +11,6 @@ import (
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/circles"
 	"github.com/gridplan/gridplan/internal/domain"
-	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/httpapi"
 	"github.com/gridplan/gridplan/internal/pgtest"
 	"github.com/gridplan/gridplan/web"
@@ -33,11 +30,8 @@ func hostileServer(t *testing.T) *httptest.Server {
 		grids = append(grids, domain.Grid{Code: code, Name: "grid " + code, Level: 1, Geometry: box(113.60+0.01*float64(i), 34.70, 0.01)})
 	}
 	pgtest.ImportGrids(t, db, p, grids, domain.WGS84)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := audit.New(audit.Check{Name: audit.Circles, Checker: circles.New(db, circles.Options{})})
-	ts := httptest.NewServer(httpapi.New(db, log, httpapi.Options{Web: web.Static(), Auditor: a, Editing: editing.New(db, a, log, editing.Options{})}))
-	t.Cleanup(ts.Close)
-	return ts
+	return signedServer(t, db, httpapi.Options{Web: web.Static(), Auditor: a})
 }
 
 // TestPercentEncodedPathParameters reads and edits grids whose codes hold

@@ -3,9 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +10,6 @@ import (
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/coverage"
 	"github.com/gridplan/gridplan/internal/domain"
-	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/httpapi"
 	"github.com/gridplan/gridplan/internal/pgcluster"
 	"github.com/gridplan/gridplan/internal/pgtest"
@@ -48,10 +44,8 @@ func TestDatabaseRestartUnderTheServer(t *testing.T) {
 		{Code: "S1", Name: "一街", Level: 1, Geometry: box(113.60, 34.70, 0.01)},
 		{Code: "S2", Name: "二街", Level: 1, Geometry: box(113.61, 34.70, 0.01)},
 	}, domain.WGS84)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := audit.New(audit.Check{Name: audit.Coverage, Checker: coverage.New(db, coverage.Options{})})
-	ts := httptest.NewServer(httpapi.New(db, log, httpapi.Options{Auditor: a, Editing: editing.New(db, a, log, editing.Options{})}))
-	t.Cleanup(ts.Close)
+	ts := signedServer(t, db, httpapi.Options{Auditor: a})
 
 	rename := func(name string) []byte {
 		return []byte(`{"type":"Feature","properties":{"name":"` + name + `"},"geometry":null}`)

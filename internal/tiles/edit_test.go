@@ -16,12 +16,15 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
+	"golang.org/x/crypto/bcrypt"
 
+	"github.com/gridplan/gridplan/internal/access"
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/balance"
 	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/httpapi"
+	"github.com/gridplan/gridplan/internal/pgtest"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -35,7 +38,11 @@ func editServer(t *testing.T) (*httptest.Server, *store.DB) {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := audit.New(audit.Check{Name: audit.Balance, Checker: balance.New(db, balance.Options{Log: log})})
-	ts := httptest.NewServer(httpapi.New(db, log, httpapi.Options{Auditor: a, Editing: editing.New(db, a, log, editing.Options{})}))
+	// These tests are about tiles after edits, not credentials: a request
+	// without one acts as an admin of the demo.
+	acc := access.New(db, log, access.Options{BcryptCost: bcrypt.MinCost})
+	h := httpapi.New(db, log, httpapi.Options{Auditor: a, Editing: editing.New(db, a, log, editing.Options{}), Access: acc})
+	ts := httptest.NewServer(pgtest.Signed(h, pgtest.AdminToken(t, db, acc)))
 	t.Cleanup(ts.Close)
 	resp, err := http.Post(ts.URL+"/api/plans/demo/drafts", "application/json", strings.NewReader(`{"name":"d1"}`))
 	if err != nil || resp.StatusCode != 201 {

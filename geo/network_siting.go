@@ -71,6 +71,17 @@ func GreedyCover(n int, weight []int64, covers [][]int32, k int) []Pick {
 // — gains only shrink as more is covered, so a stale gain is a bound too.
 func LazyGreedyCover(n int, bound func(c int32) int64, gain func(c int32, covered []bool) (int64, []int32),
 	items int, k int) []Pick {
+	return LazyGreedyCoverRefined(n, bound, gain, nil, items, k)
+}
+
+// LazyGreedyCoverRefined is [LazyGreedyCover] on coarse candidates with a
+// second look before each pick is taken: refine gets the pick and what is
+// covered so far and returns the pick to take instead (a better site near
+// the chosen one, say: Candidate may then name something else), whose
+// Items are covered. Picks still only shrink what later candidates gain,
+// so the lazy bounds stay valid. A nil refine takes picks as they are.
+func LazyGreedyCoverRefined(n int, bound func(c int32) int64, gain func(c int32, covered []bool) (int64, []int32),
+	refine func(p Pick, covered []bool) Pick, items int, k int) []Pick {
 	h := make(boundHeap, 0, n)
 	for c := range n {
 		if b := bound(int32(c)); b > 0 {
@@ -85,6 +96,9 @@ func LazyGreedyCover(n int, bound func(c int32) int64, gain func(c int32, covere
 		if top.round == len(picks) { // exact for what is covered now: the best
 			h.popTop()
 			p := Pick{Candidate: top.c, Gain: top.b, Items: top.items}
+			if refine != nil {
+				p = refine(p, covered)
+			}
 			for _, i := range p.Items {
 				covered[i] = true
 			}

@@ -11,12 +11,16 @@ import (
 // [Network], in the same order — for joining off-network places (units,
 // facilities) to the network. Segments sit in an R-tree (tidwall/rtree:
 // orb's quadtree holds points only, and the nearest segment is not the one
-// with the nearest vertex), searched nearest-first with exact
-// point-to-segment distances.
+// with the nearest vertex). A query reads the segments whose boxes meet a
+// square round the point, doubling the square until the nearest of them
+// is within it, with exact point-to-segment distances: a box query costs
+// far less than the tree's nearest-first walk with its queue, and almost
+// every place is within the first square of a street.
 type Snapper struct {
-	tree  rtree.RTreeG[int32] // segment index → segs
-	segs  []segment
-	total []float64 // planar length of each line
+	tree   rtree.RTreeG[int32] // segment index → segs
+	segs   []segment
+	total  []float64 // planar length of each line
+	reach0 float64   // the first square's half side
 }
 
 type segment struct {
@@ -45,36 +49,50 @@ func NewSnapper(lines []orb.LineString) *Snapper {
 		}
 		s.total[i] = along
 	}
+	length := 0.0
 	for k, sg := range s.segs {
 		s.tree.Insert([2]float64{math.Min(sg.a[0], sg.b[0]), math.Min(sg.a[1], sg.b[1])},
 			[2]float64{math.Max(sg.a[0], sg.b[0]), math.Max(sg.a[1], sg.b[1])}, int32(k))
+		length += math.Hypot(sg.b[0]-sg.a[0], sg.b[1]-sg.a[1])
+	}
+	s.reach0 = 1
+	if len(s.segs) > 0 {
+		s.reach0 = math.Max(1, length/float64(len(s.segs))) // about one segment's length
 	}
 	return s
 }
 
 // Nearest returns the nearest point to p on any line; ok is false when
-// there are no lines. Ties go to the segment found first.
+// there are no lines. Ties go to the segment indexed first.
 func (s *Snapper) Nearest(p orb.Point) (snap Snap, ok bool) {
-	target := [2]float64{p[0], p[1]}
-	s.tree.Nearby(
-		rtree.BoxDist(target, target, func(_, _ [2]float64, k int32) float64 {
-			q, _ := closest(s.segs[k], p)
-			dx, dy := q[0]-p[0], q[1]-p[1]
-			return dx*dx + dy*dy // squared, like BoxDist's box distances
-		}),
-		func(_, _ [2]float64, k int32, _ float64) bool {
-			sg := s.segs[k]
-			q, u := closest(sg, p)
-			along := sg.along + u*math.Hypot(sg.b[0]-sg.a[0], sg.b[1]-sg.a[1])
-			t := 0.0
-			if total := s.total[sg.line]; total > 0 {
-				t = math.Min(1, along/total)
-			}
-			snap = Snap{Position: Position{Link: sg.line, T: t}, Dist: math.Hypot(q[0]-p[0], q[1]-p[1]), Point: q}
-			ok = true
-			return false
-		})
-	return snap, ok
+	if len(s.segs) == 0 {
+		return snap, false
+	}
+	best, bestD := int32(-1), math.Inf(1)
+	for r := s.reach0; ; r *= 2 {
+		s.tree.Search([2]float64{p[0] - r, p[1] - r}, [2]float64{p[0] + r, p[1] + r},
+			func(_, _ [2]float64, k int32) bool {
+				q, _ := closest(s.segs[k], p)
+				if d := math.Hypot(q[0]-p[0], q[1]-p[1]); d < bestD || (d == bestD && k < best) {
+					best, bestD = k, d
+				}
+				return true
+			})
+		// Every segment within r of p meets the square; one found within
+		// it is the nearest of all. Beyond the whole network's reach, the
+		// square has seen every segment.
+		if bestD <= r || r > 1e9 {
+			break
+		}
+	}
+	sg := s.segs[best]
+	q, u := closest(sg, p)
+	along := sg.along + u*math.Hypot(sg.b[0]-sg.a[0], sg.b[1]-sg.a[1])
+	t := 0.0
+	if total := s.total[sg.line]; total > 0 {
+		t = math.Min(1, along/total)
+	}
+	return Snap{Position: Position{Link: sg.line, T: t}, Dist: bestD, Point: q}, true
 }
 
 // closest returns the point of segment sg nearest to p and its fraction

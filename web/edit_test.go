@@ -51,12 +51,12 @@ type editResult struct {
 		Rows  int      `json:"rows"`
 		Grids []string `json:"grids"`
 	} `json:"dragPreview"`
-	AfterUndo      []string          `json:"afterUndo"`
-	Committed      int               `json:"committed"`
-	RefreshedTiles int               `json:"refreshedTiles"`
-	DiffPieces     int               `json:"diffPieces"`
-	DiffMoves      []string          `json:"diffMoves"`
-	Revisions      []string          `json:"revisions"`
+	AfterUndo      []string `json:"afterUndo"`
+	Committed      int      `json:"committed"`
+	RefreshedTiles int      `json:"refreshedTiles"`
+	DiffPieces     int      `json:"diffPieces"`
+	DiffMoves      []string `json:"diffMoves"`
+	Revisions      []string `json:"revisions"`
 	Viewer         struct {
 		SideHidden   bool   `json:"sideHidden"`
 		VisibleTools int    `json:"visibleTools"`

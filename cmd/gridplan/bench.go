@@ -3,35 +3,23 @@ package main
 import (
 	"context"
 	"fmt"
-	"sort"
+	"io"
+	"maps"
+	"net/http"
+	"runtime/debug"
+	"slices"
 	"strings"
+	"time"
 
-	"github.com/gridplan/gridplan/internal/balance"
+	"github.com/gridplan/gridplan/internal/access"
+	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/bench"
-	"github.com/gridplan/gridplan/internal/circles"
-	"github.com/gridplan/gridplan/internal/coverage"
 	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/editing"
+	"github.com/gridplan/gridplan/internal/httpapi"
 	"github.com/gridplan/gridplan/internal/store"
-	"github.com/gridplan/gridplan/internal/suggest"
 )
-
-// benchmark measures one capability against its reference on a plan.
-type benchmark func(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([]bench.Result, error)
-
-// benchmarks lists what `gridplan bench` can measure. Each capability's
-// package registers its comparison here, and only here.
-func benchmarks() map[string]benchmark {
-	return map[string]benchmark{
-		"balance":  balance.Bench,
-		"circles":  circles.Bench,
-		"coverage": coverage.Benchmark,
-		"edit":     benchEdit,
-		"features": benchFeatures,
-		"formats":  benchFormats,
-		"suggest":  suggest.Bench,
-	}
-}
 
 func runBench(ctx context.Context, e *env, args []string) error {
 	var cfg Config
@@ -39,31 +27,61 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	scale := fs.Float64("scale", 1, "demo district scale to measure on (loaded once as plan bench_<scale>)")
 	seed := fs.Int64("seed", 1, "demo seed")
 	runs := fs.Int("runs", 5, "timed runs per measurement (the median is reported)")
-	names := make([]string, 0)
-	for n := range benchmarks() {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	duration := fs.Duration("duration", 20*time.Second, "load: how long the readers run (half alone, half with the writer)")
+	all := bench.All()
+	names := slices.Sorted(maps.Keys(all))
 	pos, err := parseArgs(fs, args, "WHAT")
 	if err != nil {
 		return err
 	}
-	b, ok := benchmarks()[pos[0]]
+	b, ok := all[pos[0]]
 	if !ok {
 		return usageError{fmt.Sprintf("unknown benchmark %q: want one of %s", pos[0], strings.Join(names, ", "))}
 	}
+	if err := cfg.check(); err != nil {
+		return err
+	}
+	// What serve holds itself to, so a load run meets the same limits.
+	debug.SetMemoryLimit(defaultMemoryLimit)
+	budget := budgetOf(defaultMemoryLimit)
+	log := newLogger(io.Discard, cfg.LogLevel)
 	return withStore(ctx, e, cfg, func(db *store.DB) error {
 		plan, err := benchPlan(ctx, e, db, *scale, *seed)
 		if err != nil {
 			return err
 		}
-		results, err := b(ctx, db, plan, *runs)
+		acc := access.New(db, log, access.Options{})
+		results, err := b(ctx, bench.Setup{DB: db, Plan: plan, Runs: *runs, Duration: *duration,
+			NewAuditor: func() *audit.Auditor { return newAuditor(db, budget.perCheck) },
+			NewEditing: func(a *audit.Auditor) *editing.Service { return newEditing(db, a, log) },
+			Token:      func(ctx context.Context) (string, error) { return benchToken(ctx, acc, plan) },
+			NewHandler: func(a *audit.Auditor) http.Handler {
+				return httpapi.New(db, log, httpapi.Options{Auditor: a, Editing: newEditing(db, a, log), Access: acc,
+					CacheBytes: budget.responses, LayerBytes: budget.layers})
+			}})
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "plan %s (demo scale %g, seed %d), median of %d runs\n", plan.Name, *scale, *seed, *runs)
 		return bench.WriteTable(e.stdout, results)
 	})
+}
+
+// benchUser is the account the benchmarks write over HTTP as.
+const benchUser = "gridplan-bench"
+
+// benchToken is a new bearer token of benchUser, made an admin of plan
+// (the account is made on first use), valid for a day.
+func benchToken(ctx context.Context, acc *access.Service, plan domain.Plan) (string, error) {
+	ctx = domain.WithActor(ctx, domain.CLIActor())
+	if _, err := acc.AddUser(ctx, benchUser, nil, false); err != nil && domain.ErrorCode(err) != domain.ErrConflict {
+		return "", err
+	}
+	if err := acc.Grant(ctx, benchUser, plan, domain.RoleAdmin, nil); err != nil && domain.ErrorCode(err) != domain.ErrConflict {
+		return "", err
+	}
+	token, _, err := acc.CreateToken(ctx, benchUser, "gridplan bench", 24*time.Hour)
+	return token, err
 }
 
 // benchPlan returns the demo plan for a scale and seed, loading it once.

@@ -61,6 +61,9 @@ func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // withStore runs fn with an open store, closing it afterwards.
 func withStore(ctx context.Context, e *env, cfg Config, fn func(*store.DB) error) error {
+	if err := cfg.check(); err != nil {
+		return err
+	}
 	db, closeDB, err := openStore(ctx, cfg, newLogger(e.stderr, cfg.LogLevel))
 	if err != nil {
 		return fmt.Errorf("database: %w", err)

@@ -129,7 +129,7 @@ func runDraftPublish(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		auditor := newAuditor(db)
+		auditor := newAuditor(db, 0)
 		out, err := newEditing(db, auditor, nil).Publish(ctx, plan, pos[1], *message)
 		if err != nil {
 			return err
@@ -165,7 +165,7 @@ func runEdit(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		res, err := newEditing(db, newAuditor(db), nil).Apply(ctx, plan, cs, *dry)
+		res, err := newEditing(db, newAuditor(db, 0), nil).Apply(ctx, plan, cs, *dry)
 		if err != nil {
 			return err
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/gridplan/gridplan/internal/store"
 )
 
-// The editing commands of DESIGN §7 on the demo: draft create, edit
+// The editing commands on the demo: draft create, edit
 // (preview and commit), diff, publish, history, lineage, revert, and the
 // reading commands' --draft; bad input exits 2 with one line.
 func TestDraftCommandLine(t *testing.T) {
@@ -53,7 +53,7 @@ func TestDraftCommandLine(t *testing.T) {
 	if r := gridplan(t, dsn, "export", "demo", "--draft", "d1", "--level", "4"); r.code != 0 || !strings.Contains(r.stdout, "新名") {
 		t.Errorf("export --draft: %d %.200s", r.code, r.stderr)
 	}
-	if r := gridplan(t, dsn, "audit", "demo", "--draft", "d1", "--checks", "coverage", "--format", "json"); r.code != 0 || !strings.Contains(r.stdout, `"draft": "d1"`) {
+	if r := gridplan(t, dsn, "audit", "demo", "--draft", "d1", "--checks", "coverage", "--format", "json"); r.code != 0 || !strings.Contains(r.stdout, `"draft":"d1"`) {
 		t.Errorf("audit --draft: %d %.300s %s", r.code, r.stdout, r.stderr)
 	}
 	if r := gridplan(t, dsn, "draft", "publish", "demo", "d1"); r.code != 0 || !strings.Contains(r.stdout, "published") {

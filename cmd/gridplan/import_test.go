@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -76,6 +77,21 @@ func TestImportRefusesBadInput(t *testing.T) {
 		{"facilities: wrong geometry", []string{"facilities", "erqi", "FILE", "--type", "clinic"},
 			collection(feature(`"name":"诊所"`, square)),
 			[]string{"features[0]", `"geometry"`}},
+		{"NUL in a name", []string{"grids", "erqi", "FILE", "--level", "2"},
+			collection(feature(`"code":"C1","parent":"S1"`, square), feature(`"code":"C2","parent":"S1","name":"a\u0000b"`, square)),
+			[]string{"features[1]", `"name"`, "NUL"}},
+		{"NUL in a mapped code", []string{"grids", "erqi", "FILE", "--level", "2", "--code-field", "WGBM"},
+			collection(feature(`"WGBM":"C\u00001","parent":"S1"`, square)),
+			[]string{"features[0]", `"WGBM"`, "NUL"}},
+		{"NUL in a free property", []string{"grids", "erqi", "FILE", "--level", "2"},
+			collection(feature(`"code":"C1","parent":"S1","note":{"deep":["x\u0000"]}`, square)),
+			[]string{"features[0]", `"note"`, "NUL"}},
+		{"units: NUL in a name", []string{"units", "erqi", "FILE"},
+			collection(feature(`"persons":12,"name":"楼\u0000"`, `{"type":"Point","coordinates":[113.6,34.7]}`)),
+			[]string{"features[0]", `"name"`, "NUL"}},
+		{"facilities: NUL in a type", []string{"facilities", "erqi", "FILE"},
+			collection(feature(`"type":"cli\u0000nic"`, `{"type":"Point","coordinates":[113.6,34.7]}`)),
+			[]string{"features[0]", `"type"`, "NUL"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,3 +171,37 @@ func TestExportImportRoundTrip(t *testing.T) {
 var featureID = regexp.MustCompile(`"id":\d+,?`)
 
 func stripIDs(s string) string { return featureID.ReplaceAllString(s, "") }
+
+// TestImportWarnsOfMisplacedGrids: a grid far outside the plan, or a
+// whole-world polygon (a line of no area in EPSG:4547), is stored with a
+// warning naming the feature, with or without a plan boundary.
+func TestImportWarnsOfMisplacedGrids(t *testing.T) {
+	dsn := srv.NewDSN(t)
+	boundary := writeFile(t, "boundary.geojson", collection(feature(`"name":"district"`,
+		`{"type":"Polygon","coordinates":[[[113.5,34.6],[113.7,34.6],[113.7,34.8],[113.5,34.8],[113.5,34.6]]]}`)))
+	if r := gridplan(t, dsn, "plan", "create", "bounded", "--boundary", boundary); r.code != 0 {
+		t.Fatalf("plan create: %+v", r)
+	}
+	if r := gridplan(t, dsn, "plan", "create", "open"); r.code != 0 {
+		t.Fatalf("plan create: %+v", r)
+	}
+	at := func(code string, x, y float64) string {
+		return feature(`"code":"`+code+`","level":1`, fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}`,
+			x, y, x+0.01, y, x+0.01, y+0.01, x, y+0.01, x, y))
+	}
+	world := feature(`"code":"W","level":1`, `{"type":"Polygon","coordinates":[[[-180,-90],[180,-90],[180,90],[-180,90],[-180,-90]]]}`)
+	r := gridplan(t, dsn, "import", "grids", "bounded", writeFile(t, "b.geojson", collection(at("IN", 113.6, 34.7), at("FAR", -70, 40), world)))
+	if r.code != 0 || !regexp.MustCompile(`features\[1\].*km outside the plan boundary`).MatchString(r.stderr) ||
+		!regexp.MustCompile(`features\[2\].*no area in the plan's CRS EPSG:4547`).MatchString(r.stderr) || strings.Contains(r.stderr, "features[0]") {
+		t.Errorf("with a boundary: %+v", r)
+	}
+	var near []string
+	for i := range 10 {
+		near = append(near, at(fmt.Sprintf("N%d", i), 113.6+0.01*float64(i), 34.7))
+	}
+	r = gridplan(t, dsn, "import", "grids", "open", writeFile(t, "o.geojson", collection(append(near, at("FAR", 113.6, -34.7))...)))
+	if r.code != 0 || !regexp.MustCompile(`features\[10\].*km from the middle of the plan's grids`).MatchString(r.stderr) ||
+		strings.Count(r.stderr, "warning") != 1 {
+		t.Errorf("without a boundary: %+v", r)
+	}
+}

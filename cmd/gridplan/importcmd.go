@@ -187,8 +187,7 @@ func importFile[T any](ctx context.Context, e *env, cfg Config, planName string,
 		}
 		notes.WriteTo(e.stderr)
 		for _, w := range warnings {
-			fmt.Fprintf(e.stderr, "warning: %s\n", geojsonio.FeatureMessage(path, w.Index, "geometry",
-				"invalid ("+w.Problem+"); stored as it is, the coverage audit reports it"))
+			fmt.Fprintf(e.stderr, "warning: %s\n", geojsonio.FeatureMessage(path, w.Index, "geometry", w.Problem))
 		}
 		fmt.Fprintf(e.stdout, "imported %s into plan %q\n", describe(items), plan.Name)
 		return nil

@@ -16,7 +16,7 @@ import (
 	"github.com/gridplan/gridplan/internal/domain"
 )
 
-// Exit statuses. Scripts depend on them (DESIGN §3).
+// Exit statuses. Scripts depend on them (README, docs/report.md).
 const (
 	exitOK       = 0
 	exitFindings = 1 // audit found errors
@@ -61,7 +61,7 @@ func commands() []command {
 			"manage bearer tokens (printed once at creation)", runToken},
 		{"log", "log [NAME] [--limit 100] [--format text|json]", "who changed what: a plan's access log (all of it without NAME)", runLog},
 		{"suggest", suggestUsage, "propose splits, merges and rebalancing as change sets for a draft", runSuggest},
-		{"bench", "bench WHAT [--scale 1] [--runs 5]", "measure gridplan against its reference on the demo district", runBench},
+		{"bench", "bench audit|balance|circles|coverage|edit|features|formats|load|suggest [--scale 1] [--runs 5] [--duration 20s]", "measure gridplan against its reference on the demo district", runBench},
 		{"export", "export NAME [--format geojson|shp|gpkg|kml|kmz|csv] [--level N] [--what grids|units|facilities|findings] [--crs EPSG:N|plan] [--encoding UTF-8|GBK] [-o FILE|DIR] | export NAME --bundle FILE.gpkg",
 			"export a plan as GeoJSON, Shapefile, GeoPackage, KML/KMZ or CSV, or whole as a bundle", runExport},
 	}

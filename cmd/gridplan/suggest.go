@@ -43,7 +43,7 @@ func runSuggest(ctx context.Context, e *env, args []string) error {
 	}
 	return withStore(ctx, e, cfg, func(db *store.DB) error {
 		log := newLogger(e.stderr, cfg.LogLevel)
-		auditor := newAuditor(db)
+		auditor := newAuditor(db, 0)
 		walks, _ := auditor.Checker(audit.Circles).(*circles.Checker)
 		svc := suggest.New(db, newEditing(db, auditor, log), walks, log)
 		plan, err := suggestView(ctx, e, db, svc, pos[0], *draft)

@@ -10,11 +10,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/gridplan/gridplan/internal/domain"
 )
@@ -54,6 +58,10 @@ type Check struct {
 // Auditor runs the registered checkers.
 type Auditor struct {
 	checks []Check
+	// runs shares one run among concurrent requests for the same report:
+	// eight clients auditing a plan at once cost one audit, in time,
+	// memory and findings written.
+	runs singleflight.Group
 }
 
 // New returns an auditor with checks, in report order.
@@ -138,7 +146,16 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		k, _ := json.Marshal(key)
 		b.Write(k)
 		b.WriteByte(':')
-		val, err := json.Marshal(v)
+		// A section that writes itself is called directly: through
+		// json.Marshal the library would go over its tens of megabytes
+		// again to check and compact them.
+		var val []byte
+		var err error
+		if m, ok := v.(json.Marshaler); ok {
+			val, err = m.MarshalJSON()
+		} else {
+			val, err = json.Marshal(v)
+		}
 		if err != nil {
 			return fmt.Errorf("report %s: %w", key, err)
 		}
@@ -167,27 +184,59 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// Run audits plan (as its View shows it) with the named checks.
+// Run audits plan (as its View shows it) with the named checks. Requests
+// for the same checks of the same view at the same version while one runs
+// share its report. The shared run does not stop when one of them gives
+// up (its client went away); each caller stops waiting on its own context.
 func (a *Auditor) Run(ctx context.Context, plan domain.Plan, checks []string) (*Report, error) {
+	key := fmt.Sprintf("%d|%d|%v|%s", plan.Workspace, plan.Version, plan.Tolerance, strings.Join(checks, ","))
+	shared := context.WithoutCancel(ctx)
+	ch := a.runs.DoChan(key, func() (any, error) { return a.run(shared, plan, checks) })
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*Report), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// run audits plan with the named checks.
+func (a *Auditor) run(ctx context.Context, plan domain.Plan, checks []string) (*Report, error) {
 	r := &Report{
 		Plan:        plan.Name,
 		View:        plan.View,
 		GeneratedAt: time.Now().UTC().Truncate(time.Second),
 		Settings:    map[string]any{"crs": fmt.Sprintf("EPSG:%d", plan.SRID)},
 	}
-	for _, name := range checks {
+	// The checks share nothing but the database: they run side by side,
+	// each using the cores it can, and the report lists them in registry
+	// order whatever finishes first.
+	sections := make([]Section, len(checks))
+	errs := make([]error, len(checks))
+	var wg sync.WaitGroup
+	for i, name := range checks {
 		c := a.Checker(name)
 		if c == nil {
 			return nil, domain.Errorf(domain.ErrInvalid, "unknown check %q", name)
 		}
-		s, err := c.Check(ctx, plan)
-		if err != nil {
-			return nil, fmt.Errorf("%s check: %w", name, err)
-		}
-		for k, v := range c.Settings(plan) {
+		wg.Go(func() {
+			if sections[i], errs[i] = c.Check(ctx, plan); errs[i] != nil {
+				errs[i] = fmt.Errorf("%s check: %w", name, errs[i])
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for i, name := range checks {
+		for k, v := range a.Checker(name).Settings(plan) {
 			r.Settings[k] = v
 		}
-		r.Sections = append(r.Sections, NamedSection{Name: name, Section: s})
+		r.Sections = append(r.Sections, NamedSection{Name: name, Section: sections[i]})
 	}
 	return r, nil
 }

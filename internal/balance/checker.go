@@ -2,13 +2,16 @@ package balance
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gridplan/gridplan/internal/audit"
+	"github.com/gridplan/gridplan/internal/cache"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/store"
 )
@@ -17,22 +20,27 @@ import (
 // long-lived (one per server) and keeps each recently audited view's counts
 // in memory (by workspace), keyed by the view's version.
 type Checker struct {
-	db       *store.DB
-	log      *slog.Logger
-	maxPlans int
+	db  *store.DB
+	log *slog.Logger
 
-	mu    sync.Mutex
-	plans map[int64]*planState
-	loads int // plans counted afresh, for tests
+	states *cache.Cache[int64, *planState] // by workspace
+	mu     sync.Mutex                      // guards states' creation and the counters
+	loads  int                             // plans counted afresh, for tests
+	lites  int                             // of which from stored assignments
 }
 
 // planState is one plan's cached counts and what of them is written.
 type planState struct {
-	mu      sync.Mutex
-	used    time.Time
+	mu sync.Mutex
+	// bytes is about what the state holds, for the cache's budget; set by
+	// whoever holds mu after changing m.
+	bytes   atomic.Int64
 	m       *model
 	written *written
-	places  map[int64]store.BalanceUnitPlace
+	// placesStored: the stored assignments and shapes are the model's, but
+	// for what it marked since (model.dirty), so a write needs only those.
+	placesStored bool
+	places       map[int64]store.BalanceUnitPlace
 	// For the current counts: whether their results are stored, the
 	// unassigned units and the report (nil until needed).
 	stored     bool
@@ -43,21 +51,27 @@ type planState struct {
 // Options tune the checker; the zero value is fine.
 type Options struct {
 	Log *slog.Logger // nil: slog.Default()
-	// MaxPlans is how many plans' counts stay in memory, the least recently
-	// audited dropped first; 0 means 4. Measured: the scale-1 demo (8,952
-	// grids, 26 k units) takes about 20 MB, with a million units about 100.
-	MaxPlans int
+	// CacheBytes bounds the counts kept in memory, the least recently
+	// audited views' dropped first; 0 means DefaultCacheBytes.
+	CacheBytes int64
 }
+
+// DefaultCacheBytes bounds the counts kept unless Options say otherwise:
+// the scale-1 demo (8,952 grids, 26 k units) takes about 20 MB counted
+// from geometry, a tenth of that from stored assignments; a million units
+// about 100 MB.
+const DefaultCacheBytes = 256 << 20
 
 // New returns the balance checker on db.
 func New(db *store.DB, opts Options) *Checker {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	if opts.MaxPlans <= 0 {
-		opts.MaxPlans = 4
+	budget := opts.CacheBytes
+	if budget == 0 {
+		budget = DefaultCacheBytes
 	}
-	return &Checker{db: db, log: opts.Log, maxPlans: opts.MaxPlans, plans: map[int64]*planState{}}
+	return &Checker{db: db, log: opts.Log, states: cache.New[int64](budget, func(ps *planState) int64 { return ps.bytes.Load() })}
 }
 
 var (
@@ -65,30 +79,28 @@ var (
 	_ audit.Preparer = (*Checker)(nil)
 )
 
-// state returns the view's cache entry (by workspace), creating it (and
-// evicting the least recently used one) when create is set.
+// state returns the view's cache entry (by workspace), creating it when
+// create is set.
 func (c *Checker) state(ws int64, create bool) *planState {
+	if ps, ok := c.states.Get(ws); ok || !create {
+		return ps
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ps := c.plans[ws]
-	if ps == nil && create {
-		if len(c.plans) >= c.maxPlans {
-			var oldest int64
-			var when time.Time
-			for id, p := range c.plans {
-				if when.IsZero() || p.used.Before(when) {
-					oldest, when = id, p.used
-				}
-			}
-			delete(c.plans, oldest)
-		}
+	ps, ok := c.states.Get(ws)
+	if !ok {
 		ps = &planState{places: map[int64]store.BalanceUnitPlace{}}
-		c.plans[ws] = ps
-	}
-	if ps != nil {
-		ps.used = time.Now()
+		c.states.Put(ws, ps)
 	}
 	return ps
+}
+
+// measured records what ps (locked) holds now, for the cache's budget.
+func (c *Checker) measured(ws int64, ps *planState) {
+	if ps.m != nil {
+		ps.bytes.Store(ps.m.size())
+	}
+	c.states.Account(ws)
 }
 
 // Check audits the view's balance. Counts are reused while the view's
@@ -98,24 +110,39 @@ func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, e
 	ps := c.state(plan.Workspace, true)
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	if err := c.ensure(ctx, ps, plan); err != nil {
+	if err := c.ensure(ctx, ps, plan, false); err != nil {
 		return nil, err
 	}
+	defer c.measured(plan.Workspace, ps)
 	return ps.refresh(ctx, c.db)
 }
 
-// ensure brings ps (locked) to the view's current counts, counting afresh
-// when the data moved on.
-func (c *Checker) ensure(ctx context.Context, ps *planState, plan domain.Plan) error {
+// ensure brings ps (locked) to the view's current counts when the data
+// moved on. A report is built from the stored assignments when they are
+// stamped with the view's version (a new process then reads no geometry);
+// full asks for a model that can place units, as preparing an edit needs,
+// and counts afresh from the geometry otherwise.
+func (c *Checker) ensure(ctx context.Context, ps *planState, plan domain.Plan, full bool) error {
 	s, err := c.db.BalanceSettings(ctx, plan.Workspace)
 	if err != nil {
 		return err
 	}
-	if m := ps.m; m == nil || m.version != s.Version || m.epoch != s.UnitsEpoch || m.rule != s.PolygonUnits {
+	if m := ps.m; m == nil || m.version != s.Version || m.epoch != s.UnitsEpoch || m.rule != s.PolygonUnits || (full && m.lite) {
 		start := time.Now()
-		if ps.m, err = load(ctx, c.db, plan); err != nil {
-			ps.m = nil
-			return err
+		ps.m = nil
+		if !full && stamped(s) {
+			if ps.m, err = fromStored(ctx, c.db, plan); errors.Is(err, errStoredStale) {
+				ps.m, err = nil, nil
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if ps.m == nil {
+			if ps.m, err = load(ctx, c.db, plan); err != nil {
+				ps.m = nil
+				return err
+			}
 		}
 		ps.written, ps.places = nil, map[int64]store.BalanceUnitPlace{}
 		ps.changed()
@@ -123,11 +150,15 @@ func (c *Checker) ensure(ctx context.Context, ps *planState, plan domain.Plan) e
 		// what the counts give again: nothing to compare or write (unless
 		// someone deleted stats rows behind the stamp's back).
 		ps.stored = s.ResultsVersion == ps.m.version && s.ResultsKey == ps.m.resultsKey() && s.StatsRows == ps.m.liveGrids()
+		ps.placesStored = ps.stored
 		c.mu.Lock()
 		c.loads++
+		if ps.m.lite {
+			c.lites++
+		}
 		c.mu.Unlock()
 		c.log.Debug("balance counted", "plan", plan.Describe(), "version", ps.m.version, "grids", len(ps.m.grids),
-			"units", len(ps.m.units.ids), "ms", time.Since(start).Milliseconds())
+			"units", len(ps.m.units.ids), "from_stored", ps.m.lite, "ms", time.Since(start).Milliseconds())
 	} else if !slices.Equal(m.levels, s.Levels) {
 		m.levels = s.Levels
 		m.derive()
@@ -141,6 +172,9 @@ func (c *Checker) ensure(ctx context.Context, ps *planState, plan domain.Plan) e
 // side by side.
 func (ps *planState) refresh(ctx context.Context, db *store.DB) (*Section, error) {
 	if err := ps.findUnassigned(ctx, db); err != nil {
+		return nil, err
+	}
+	if err := ps.m.loadMergeShapes(ctx, db); err != nil {
 		return nil, err
 	}
 	var err error
@@ -186,6 +220,15 @@ func (ps *planState) store(ctx context.Context, db *store.DB) error {
 	if err := ps.findUnassigned(ctx, db); err != nil {
 		return err
 	}
+	// Assignments first, the stamp last: a failure in between leaves the
+	// stamp behind the data, and the next audit counts afresh.
+	err := db.WriteBalancePlaces(ctx, ps.m.ws, ps.m.placeWrite(!ps.placesStored))
+	if err != nil {
+		ps.placesStored = false
+		return err
+	}
+	ps.m.placesWritten()
+	ps.placesStored = true
 	w, err := ps.m.persist(ctx, db, ps.written, ps.m.findings(ps.unassigned))
 	if err == nil {
 		err = db.SetBalanceResults(ctx, ps.m.ws, ps.m.version, ps.m.resultsKey())

@@ -84,6 +84,7 @@ func (m *model) derive() { m.deriveGroups(nil) }
 // mean, so no other grid's figures depend on their counts. Groups are few,
 // so looking one up is a scan, cheaper than hashing every grid's key.
 func (m *model) deriveGroups(groups []siblings) {
+	m.pairs = nil // bands move: merge candidates are found again
 	in := func(k siblings) bool { return groups == nil || slices.Contains(groups, k) }
 	type sum struct{ persons, grids int64 }
 	sums := map[siblings]sum{}

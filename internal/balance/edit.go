@@ -62,6 +62,7 @@ func (m *model) setGrid(e gridEdit, buf []int) []int {
 		lv := m.lv[g.Level]
 		if lv.loc == nil { // a level new to the plan: every unit is placed there
 			m.placeLevel(lv)
+			m.markPlaced(lv.n, allUnits(len(m.units.ids)))
 		} else {
 			lv.loc.Set(g.slot, g.Geometry)
 			affected[g.Level] = m.units.buckets.InBound(g.Geometry.Bound(), affected[g.Level])
@@ -73,10 +74,13 @@ func (m *model) setGrid(e gridEdit, buf []int) []int {
 			}
 		}
 	}
+	m.markShape(e.code)
 	for n, us := range affected {
 		lv := m.lv[n]
 		slices.Sort(us)
-		for _, u := range slices.Compact(us) {
+		us = slices.Compact(us)
+		m.markPlaced(n, us)
+		for _, u := range us {
 			m.apply(lv, u, -1)
 			buf = m.place(lv, u, buf)
 			m.apply(lv, u, 1)
@@ -124,4 +128,13 @@ func balanceGrid(g *domain.GridState) *store.BalanceGrid {
 	}
 	return &store.BalanceGrid{Code: g.Code, Name: g.Name, Parent: g.Parent, Level: g.Level, Kind: g.Kind, Mode: g.Mode,
 		Category: g.Category, Geometry: g.Metric}
+}
+
+// allUnits lists the indexes of n units.
+func allUnits(n int) []int32 {
+	out := make([]int32, n)
+	for i := range out {
+		out[i] = int32(i)
+	}
+	return out
 }

@@ -6,3 +6,11 @@ func Loads(c *Checker) int {
 	defer c.mu.Unlock()
 	return c.loads
 }
+
+// FromStored tells tests how many of those counts were built from the
+// stored assignments, reading no geometry.
+func FromStored(c *Checker) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lites
+}

@@ -176,11 +176,13 @@ func (m *model) snapshot(findings []domain.Finding) *written {
 // resultsFormat changes whenever the stored results would be written
 // differently for the same counts (the wording of findings, say), so that
 // results stamped by an older gridplan are compared and rewritten.
-const resultsFormat = "balance/1"
+const resultsFormat = "balance/2" // 2: with assignments and shapes (balance_place, balance_grid)
 
 // resultsKey identifies the settings the stored results depend on.
-func (m *model) resultsKey() string {
-	return fmt.Sprintf("%s %s %v", resultsFormat, m.rule, m.levels)
+func (m *model) resultsKey() string { return resultsKeyOf(m.rule, m.levels) }
+
+func resultsKeyOf(rule string, levels []store.BalanceLevel) string {
+	return fmt.Sprintf("%s %s %v", resultsFormat, rule, levels)
 }
 
 // persist writes what changed of grid_stats and the balance findings

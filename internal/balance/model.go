@@ -3,15 +3,16 @@ package balance
 import (
 	"context"
 	"errors"
+	"maps"
 	"math"
 	"slices"
-	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/parallel"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -35,6 +36,17 @@ type model struct {
 	polygonIdx map[int64]int32 // unit id -> index, polygon units only
 	// shared caches the shared boundary length of grid pairs for merges.
 	shared map[[2]int32]float64
+	// pairs are the merge candidates' pairs for the current figures (nil:
+	// not found yet).
+	pairs *[]mergePair
+	// lite: built from stored assignments (fromStored), without geometry,
+	// locators or unit points; it answers reports but cannot place units.
+	lite   bool
+	totals *Totals // a lite model's units' figures (it holds few units)
+	// dirty and dirtyShapes mark the units (per level) and grids whose
+	// stored assignments and shapes may differ from the model's.
+	dirty       map[int]map[int32]struct{}
+	dirtyShapes map[string]bool
 	// watch, while edits are applied, notes the grids they touch.
 	watch *watch
 }
@@ -82,6 +94,10 @@ type level struct {
 
 const splitByArea = -2 // level.tile value of a unit shared by area
 
+// placedElsewhere is level.tile's value, in a lite model, of a unit some
+// grid counts: the grids' counts come summed from the stored assignments.
+const placedElsewhere = -3
+
 // portion is the part of a unit a grid counts (grid -1: no grid).
 type portion struct {
 	grid                int32
@@ -102,24 +118,27 @@ func load(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
 		m.units.buckets = geo.NewPointBuckets(m.units.pts, 16)
 		// Levels are independent: each has its own grids, locator and
 		// counts, so they are placed in parallel.
-		var wg sync.WaitGroup
-		for _, lv := range m.lv {
-			wg.Go(func() { m.placeLevel(lv) })
-		}
-		wg.Wait()
+		levels := slices.Collect(maps.Values(m.lv))
+		parallel.For(len(levels), func(i int) { m.placeLevel(levels[i]) })
 		m.derive()
 		return m, nil
 	}
 }
 
-// read reads a plan's grids and units into a new model.
-func read(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
+// newModel is an empty model of plan's view.
+func newModel(plan domain.Plan) *model {
 	m := &model{planID: plan.ID, ws: plan.Workspace, tol: plan.Tolerance.SliverWidthM, byCode: map[string]int32{},
-		lv: map[int]*level{}, shares: map[int32][]share{}, gridShares: map[int32][]int32{}, shared: map[[2]int32]float64{}}
+		lv: map[int]*level{}, shares: map[int32][]share{}, gridShares: map[int32][]int32{}, shared: map[[2]int32]float64{},
+		polygonIdx: map[int64]int32{}}
 	if !(m.tol > 0) {
 		m.tol = domain.DefaultTolerance.SliverWidthM
 	}
-	m.polygonIdx = map[int64]int32{}
+	return m
+}
+
+// read reads a plan's grids and units into a new model.
+func read(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
+	m := newModel(plan)
 	var pending []store.BalanceShare
 	s, err := db.ReadBalance(ctx, plan.Workspace, store.BalanceSource{
 		Grid: func(g store.BalanceGrid) error {
@@ -227,4 +246,20 @@ func (m *model) liveGrids() int { return len(m.byCode) }
 func round(x float64, decimals int) float64 {
 	p := math.Pow10(decimals)
 	return math.Round(x*p) / p
+}
+
+// size is about how many bytes the model holds: the grids' coordinates
+// and figures, the units' arrays and the places per level.
+func (m *model) size() int64 {
+	var n int64
+	for _, g := range m.grids {
+		if g != nil {
+			n += int64(geo.NumPoints(g.Geometry))*16 + 400
+		}
+	}
+	n += int64(len(m.units.ids)) * 48
+	for _, lv := range m.lv {
+		n += int64(len(lv.tile))*4 + int64(len(lv.split)+len(lv.over))*64
+	}
+	return n + int64(len(m.shared))*48
 }

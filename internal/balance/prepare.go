@@ -39,11 +39,12 @@ func (c *Checker) Prepare(ctx context.Context, plan domain.Plan, changes []audit
 	ps := c.state(plan.Workspace, true)
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
+	defer c.measured(plan.Workspace, ps)
 	// Counts held for plan.Version are the base, whatever the database
 	// holds by now; without them, count the view as it is (the change set
 	// has not committed yet).
-	if ps.m == nil || ps.m.version != plan.Version {
-		if err := c.ensure(ctx, ps, plan); err != nil {
+	if ps.m == nil || ps.m.version != plan.Version || ps.m.lite {
+		if err := c.ensure(ctx, ps, plan, true); err != nil {
 			return nil, err
 		}
 	}
@@ -56,6 +57,10 @@ func (c *Checker) Prepare(ctx context.Context, plan domain.Plan, changes []audit
 	for i, e := range edits {
 		undo[len(edits)-1-i] = m.current(e.code)
 	}
+	// A preview leaves the model as it found it, and so what is stored of
+	// it: the units it places and places back are not marked for writing.
+	marks := m.takeMarks()
+	defer m.restoreMarks(marks)
 	w := m.applyEdits(edits)
 	var d Delta
 	touched := map[string]bool{}

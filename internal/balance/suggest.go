@@ -2,10 +2,14 @@ package balance
 
 import (
 	"cmp"
+	"context"
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/store"
 )
 
 // Merge proposes joining two adjacent sibling grids, at least one under its
@@ -77,55 +81,36 @@ func fit(b domain.Band, persons, households int64) float64 {
 // candidates (pairs of adjacent base siblings, one or both under the band,
 // whose sum is within it), best first.
 func (m *model) suggest() (merges []Merge, splits []Split) {
-	groups := map[siblings][]*grid{}
 	for _, g := range m.grids {
-		if g == nil || g.Kind != domain.KindBase {
+		if g == nil || g.Kind != domain.KindBase || g.band != Over {
 			continue
 		}
-		k := siblings{g.Level, g.Parent, g.Kind}
-		groups[k] = append(groups[k], g)
-		if g.band == Over {
-			b := m.levelSettings(g.Level).Band
-			k := splitParts(b, g.persons, g.households)
-			pp, hp := float64(g.persons)/float64(k), float64(g.households)/float64(k)
-			splits = append(splits, Split{Code: g.Code, Level: g.Level, Parent: parentRef(g.Parent),
-				Persons: g.persons, Households: g.households, Parts: k,
-				PersonsPerPart: round(pp, 1), HouseholdsPerPart: round(hp, 1), InBand: classify(b, pp, hp) == Within})
-		}
+		b := m.levelSettings(g.Level).Band
+		k := splitParts(b, g.persons, g.households)
+		pp, hp := float64(g.persons)/float64(k), float64(g.households)/float64(k)
+		splits = append(splits, Split{Code: g.Code, Level: g.Level, Parent: parentRef(g.Parent),
+			Persons: g.persons, Households: g.households, Parts: k,
+			PersonsPerPart: round(pp, 1), HouseholdsPerPart: round(hp, 1), InBand: classify(b, pp, hp) == Within})
 	}
-	for k, gs := range groups {
-		b := m.levelSettings(k.level).Band
-		for i, a := range gs {
-			for _, c := range gs[i+1:] {
-				if a.band != Under && c.band != Under {
-					continue
-				}
-				p, h := a.persons+c.persons, a.households+c.households
-				if classify(b, float64(p), float64(h)) != Within {
-					continue
-				}
-				if !a.bound.Pad(m.tol).Intersects(c.bound) {
-					continue
-				}
-				shared := m.sharedLength(a, c)
-				if !(shared > 0) {
-					continue
-				}
-				first, second := a, c
-				if second.Code < first.Code {
-					first, second = second, first
-				}
-				var under []string
-				for _, g := range []*grid{first, second} {
-					if g.band == Under {
-						under = append(under, g.Code)
-					}
-				}
-				merges = append(merges, Merge{Level: k.level, Parent: parentRef(k.parent), Grids: [2]string{first.Code, second.Code},
-					Under: under, Persons: p, Households: h, Fit: round(fit(b, p, h), 3), SharedBoundaryM: round(shared, 1)})
+	m.eachMergePair(func(a, c *grid, b domain.Band) {
+		shared := m.sharedLength(a, c)
+		if !(shared > 0) {
+			return
+		}
+		first, second := a, c
+		if second.Code < first.Code {
+			first, second = second, first
+		}
+		var under []string
+		for _, g := range []*grid{first, second} {
+			if g.band == Under {
+				under = append(under, g.Code)
 			}
 		}
-	}
+		p, h := a.persons+c.persons, a.households+c.households
+		merges = append(merges, Merge{Level: a.Level, Parent: parentRef(a.Parent), Grids: [2]string{first.Code, second.Code},
+			Under: under, Persons: p, Households: h, Fit: round(fit(b, p, h), 3), SharedBoundaryM: round(shared, 1)})
+	})
 	splits = sortedBy(splits, func(a, b *Split) int {
 		return cmp.Or(cmp.Compare(a.Level, b.Level), cmp.Compare(b.Parts, a.Parts), cmp.Compare(b.Households, a.Households),
 			cmp.Compare(a.Code, b.Code))
@@ -135,6 +120,85 @@ func (m *model) suggest() (merges []Merge, splits []Split) {
 			cmp.Compare(b.SharedBoundaryM, a.SharedBoundaryM), cmp.Compare(a.Grids[0], b.Grids[0]), cmp.Compare(a.Grids[1], b.Grids[1]))
 	})
 	return merges, splits
+}
+
+// mergePair is two base siblings that could merge if they are adjacent.
+type mergePair struct {
+	a, c *grid
+	band domain.Band
+}
+
+// eachMergePair calls fn with every pair of base siblings, one or both
+// under the band, whose sum is within it and whose bounds come within the
+// adjacency tolerance: the pairs whose shared boundary decides whether
+// they are merge candidates. b is their level's band. The pairs are found
+// once per derivation of the figures.
+func (m *model) eachMergePair(fn func(a, c *grid, b domain.Band)) {
+	if m.pairs == nil {
+		m.pairs = m.findMergePairs()
+	}
+	for _, p := range *m.pairs {
+		fn(p.a, p.c, p.band)
+	}
+}
+
+func (m *model) findMergePairs() *[]mergePair {
+	var out []mergePair
+	groups := map[siblings][]*grid{}
+	for _, g := range m.grids {
+		if g != nil && g.Kind == domain.KindBase {
+			k := siblings{g.Level, g.Parent, g.Kind}
+			groups[k] = append(groups[k], g)
+		}
+	}
+	for k, gs := range groups {
+		b := m.levelSettings(k.level).Band
+		for i, a := range gs {
+			for _, c := range gs[i+1:] {
+				if a.band != Under && c.band != Under {
+					continue
+				}
+				if classify(b, float64(a.persons+c.persons), float64(a.households+c.households)) != Within {
+					continue
+				}
+				if a.bound.Pad(m.tol).Intersects(c.bound) {
+					out = append(out, mergePair{a, c, b})
+				}
+			}
+		}
+	}
+	return &out
+}
+
+// loadMergeShapes reads the geometry a lite model (one built from stored
+// assignments) needs for its merge candidates, in one round trip: only
+// the grids of pairs whose shared boundary is still to be measured.
+func (m *model) loadMergeShapes(ctx context.Context, db *store.DB) error {
+	if !m.lite {
+		return nil
+	}
+	need := map[string]bool{}
+	m.eachMergePair(func(a, c *grid, _ domain.Band) {
+		if _, ok := m.shared[[2]int32{min(a.idx, c.idx), max(a.idx, c.idx)}]; ok {
+			return
+		}
+		for _, g := range []*grid{a, c} {
+			if g.Geometry == nil {
+				need[g.Code] = true
+			}
+		}
+	})
+	if len(need) == 0 {
+		return nil
+	}
+	shapes, err := db.BalanceGeometries(ctx, m.ws, slices.Collect(maps.Keys(need)))
+	if err != nil {
+		return err
+	}
+	for code, geom := range shapes {
+		m.grids[m.byCode[code]].Geometry = geom
+	}
+	return nil
 }
 
 // sharedLength is the boundary a and b share, cached per pair until either

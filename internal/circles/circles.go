@@ -16,12 +16,16 @@ package circles
 import (
 	"context"
 	"encoding/json"
-	"runtime"
+	"fmt"
 	"sync"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/audit"
+	"github.com/gridplan/gridplan/internal/cache"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/parallel"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -34,7 +38,15 @@ type Options struct {
 	// figures (micro-grids of 20–50 households add volume, not insight);
 	// 0 means 3. The per-grid layer of the API serves any level.
 	GridMaxLevel int
+	// CacheBytes bounds the models and memberships kept in memory; 0
+	// means DefaultCacheBytes.
+	CacheBytes int64
 }
+
+// DefaultCacheBytes bounds what the checker keeps unless Options say
+// otherwise: the scale-1 demo's model (26 k units, 60 k network edges) and
+// membership take about 40 MB, scale 10 ten times that.
+const DefaultCacheBytes = 256 << 20
 
 // Checker is the circles audit and the source of the circles layers. It
 // keeps each plan's prepared model (graph, snaps) for the plan's own data
@@ -45,9 +57,12 @@ type Checker struct {
 	db   *store.DB
 	opts Options
 
-	mu      sync.Mutex
-	models  map[int64]*model      // by plan id, for one data version
-	members map[int64]*membership // by workspace, for one view version
+	mu      sync.Mutex                       // serialises loads; guards models' results
+	models  *cache.Cache[int64, *model]      // by plan id, for one data version
+	members *cache.Cache[int64, *membership] // by workspace, for one view version
+	// evaluating shares one evaluation of a model's rules among the
+	// requests that need it at once.
+	evaluating singleflight.Group
 }
 
 var (
@@ -63,11 +78,14 @@ func New(db *store.DB, opts Options) *Checker {
 	if opts.GridMaxLevel == 0 {
 		opts.GridMaxLevel = 3
 	}
-	return &Checker{db: db, opts: opts, models: map[int64]*model{}, members: map[int64]*membership{}}
+	budget := opts.CacheBytes
+	if budget == 0 {
+		budget = DefaultCacheBytes
+	}
+	// Models are the large part; memberships are an index into them.
+	return &Checker{db: db, opts: opts, models: cache.New[int64](budget*3/4, (*model).size),
+		members: cache.New[int64](budget/4, (*membership).size)}
 }
-
-// maxMemberships bounds the views whose membership is kept.
-const maxMemberships = 16
 
 // model returns plan's prepared model and the view's membership, loading
 // what changed. Loads are serialised so that concurrent requests load a
@@ -75,24 +93,31 @@ const maxMemberships = 16
 func (c *Checker) model(ctx context.Context, plan domain.Plan) (*model, *membership, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	m := c.models[plan.ID]
+	m, _ := c.models.Get(plan.ID)
+	ms, _ := c.members.Get(plan.Workspace)
+	// The view's grids are read while the model loads, on another
+	// connection; locating the units in them needs the model.
+	var shapes gridShapes
+	var shapesErr error
+	var wg sync.WaitGroup
+	if ms == nil || ms.version != plan.Version {
+		wg.Go(func() { shapes, shapesErr = readGridShapes(ctx, c.db, plan) })
+	}
 	if m == nil || m.version != plan.DataVersion {
 		var err error
 		if m, err = loadModel(ctx, c.db, plan); err != nil {
+			wg.Wait()
 			return nil, nil, err
 		}
-		c.models[plan.ID] = m
+		c.models.Put(plan.ID, m)
 	}
-	ms := c.members[plan.Workspace]
+	wg.Wait()
 	if ms == nil || ms.version != plan.Version {
-		var err error
-		if ms, err = loadMembership(ctx, c.db, plan, m); err != nil {
-			return nil, nil, err
+		if shapesErr != nil {
+			return nil, nil, shapesErr
 		}
-		if len(c.members) >= maxMemberships {
-			clear(c.members)
-		}
-		c.members[plan.Workspace] = ms
+		ms = shapes.locate(m)
+		c.members.Put(plan.Workspace, ms)
 	}
 	return m, ms, nil
 }
@@ -112,13 +137,18 @@ func (c *Checker) Evaluate(ctx context.Context, plan domain.Plan) ([]*Result, er
 	results, ok := m.results[string(key)]
 	c.mu.Unlock()
 	if !ok {
-		results = m.evaluateAll(rules)
-		c.mu.Lock()
-		if len(m.results) >= 8 {
-			clear(m.results)
-		}
-		m.results[string(key)] = results
-		c.mu.Unlock()
+		v, _, _ := c.evaluating.Do(fmt.Sprintf("%p|%s", m, key), func() (any, error) {
+			results := m.evaluateAll(rules)
+			c.mu.Lock()
+			if len(m.results) >= 8 {
+				clear(m.results)
+			}
+			m.results[string(key)] = results
+			c.models.Account(plan.ID) // the results count toward the budget
+			c.mu.Unlock()
+			return results, nil
+		})
+		results = v.([]*Result)
 	}
 	out := make([]*Result, len(results))
 	for i, r := range results {
@@ -132,27 +162,18 @@ func (c *Checker) Evaluate(ctx context.Context, plan domain.Plan) ([]*Result, er
 // evaluateAll measures the rules in parallel, one search per worker.
 func (m *model) evaluateAll(rules []domain.CircleRule) []*Result {
 	out := make([]*Result, len(rules))
-	next := make(chan int, len(rules))
-	for i := range rules {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(rules)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var search *geo.Search
-			if m.net != nil {
-				search = m.net.NewSearch()
-			}
-			for i := range next {
-				out[i] = m.evaluate(rules[i], search)
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.ForEach(len(rules), m.newSearch, func(search *geo.Search, i int) {
+		out[i] = m.evaluate(rules[i], search)
+	})
 	return out
+}
+
+// newSearch is a search buffer on the model's network, nil without one.
+func (m *model) newSearch() *geo.Search {
+	if m.net == nil {
+		return nil
+	}
+	return m.net.NewSearch()
 }
 
 // Rule measures one rule of plan: the stored rule for facilityType and
@@ -184,11 +205,7 @@ func (c *Checker) Rule(ctx context.Context, plan domain.Plan, facilityType strin
 	if err != nil {
 		return nil, err
 	}
-	var search *geo.Search
-	if m.net != nil {
-		search = m.net.NewSearch()
-	}
-	r := m.evaluate(rule, search)
+	r := m.evaluate(rule, m.newSearch())
 	r.members = ms
 	return r, nil
 }
@@ -217,8 +234,17 @@ func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, e
 	stored := len(results) > 0 && results[0].members.findingsKey == string(key)
 	c.mu.Unlock()
 	if !stored {
-		if err := c.db.ReplaceFindings(ctx, plan.Workspace, audit.Circles, blindSpotFindings(results)); err != nil {
+		// Stored by another process (or this one before a restart) for the
+		// same version and rules: a hundred thousand rows at scale 10 need
+		// not be written again.
+		inDB, err := c.db.FindingsStamp(ctx, plan.Workspace, audit.Circles)
+		if err != nil {
 			return nil, err
+		}
+		if inDB != string(key) {
+			if err := c.db.ReplaceFindings(ctx, plan.Workspace, audit.Circles, string(key), blindSpotFindings(results)); err != nil {
+				return nil, err
+			}
 		}
 		if len(results) > 0 {
 			c.mu.Lock()

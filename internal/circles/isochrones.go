@@ -2,12 +2,11 @@ package circles
 
 import (
 	"math"
-	"runtime"
-	"sync"
 
 	"github.com/paulmach/orb"
 
 	"github.com/gridplan/gridplan/geo"
+	"github.com/gridplan/gridplan/internal/parallel"
 )
 
 // Isochrone is the ground from which one facility is within the rule's
@@ -34,21 +33,17 @@ func (r *Result) isochrones() []Isochrone {
 	}
 	size := math.Min(50, math.Max(5, limit/25)) // ~50 cells across a circle
 	out = out[:len(r.Facilities)]
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			snaps := map[[2]int64]geo.Snap{} // cell centres' snaps, shared by this worker's facilities
-			search := m.net.NewSearch()
-			for k := w; k < len(r.Facilities); k += workers {
-				f := r.Facilities[k]
-				out[k] = Isochrone{Facility: f, Area: m.isochrone(search, snaps, f, limit, size)}
-			}
-		}()
+	// Each worker keeps its cell centres' snaps for the facilities it
+	// traces, as neighbouring facilities share many cells.
+	type worker struct {
+		snaps  map[[2]int64]geo.Snap
+		search *geo.Search
 	}
-	wg.Wait()
+	parallel.ForEach(len(r.Facilities), func() worker { return worker{map[[2]int64]geo.Snap{}, m.net.NewSearch()} },
+		func(w worker, k int) {
+			f := r.Facilities[k]
+			out[k] = Isochrone{Facility: f, Area: m.isochrone(w.search, w.snaps, f, limit, size)}
+		})
 	return out
 }
 

@@ -95,8 +95,6 @@ func (p *prepared) Delta() any { return p.delta }
 func (p *prepared) Commit(_ context.Context, version int64) error {
 	p.c.mu.Lock()
 	defer p.c.mu.Unlock()
-	if p.c.members[p.ws] == p.from {
-		p.c.members[p.ws] = p.from.with(version, p.changed)
-	}
+	p.c.members.Swap(p.ws, p.from, p.from.with(version, p.changed))
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gridplan/gridplan/geo"
+	"github.com/gridplan/gridplan/internal/bench/reference"
 	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/osmimport"
@@ -26,7 +27,7 @@ import (
 func compareWithPgRouting(t *testing.T, db *store.DB, m *model, plan domain.Plan, types []string, limit float64) int {
 	t.Helper()
 	ctx := context.Background()
-	sources, err := db.FacilityNodes(ctx, plan.ID, types)
+	sources, err := reference.FacilityNodes(ctx, db.Pool(), plan.ID, types)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func compareWithPgRouting(t *testing.T, db *store.DB, m *model, plan domain.Plan
 		origins[i] = geo.NodeOrigin(index[id])
 	}
 	field := m.net.Reach(origins, limit)
-	ref, err := db.DrivingDistance(ctx, plan.ID, sources, limit, false)
+	ref, err := reference.DrivingDistance(ctx, db.Pool(), plan.ID, sources, limit, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestAgainstPgRoutingOnDemo(t *testing.T) {
 func checkEquicost(t *testing.T, db *store.DB, m *model, plan domain.Plan, types []string, limit float64) {
 	t.Helper()
 	ctx := context.Background()
-	sources, err := db.FacilityNodes(ctx, plan.ID, types)
+	sources, err := reference.FacilityNodes(ctx, db.Pool(), plan.ID, types)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +101,7 @@ func checkEquicost(t *testing.T, db *store.DB, m *model, plan domain.Plan, types
 		origins[i] = geo.NodeOrigin(index[id])
 	}
 	field := m.net.Reach(origins, limit)
-	eq, err := db.DrivingDistance(ctx, plan.ID, sources, limit, true)
+	eq, err := reference.DrivingDistance(ctx, db.Pool(), plan.ID, sources, limit, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,20 +6,21 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"sync"
 	"text/tabwriter"
 
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/jsonw"
+	"github.com/gridplan/gridplan/internal/parallel"
 )
 
-// Section is the report's "circles" key (DESIGN §4). Falling short of a
+// Section is the report's "circles" key (docs/report.md). Falling short of a
 // rule's target is a warning, not an error: coverage is a provision goal
 // that plans approach over years (85% nationally by 2025), not a defect in
 // the grid data that must be fixed before a plan is published, so it does
 // not make `gridplan audit` exit 1.
 type Section struct {
 	Rules []RuleSummary `json:"rules"`
-	Grids []GridSummary `json:"grids"`
+	Grids GridSummaries `json:"grids"`
 }
 
 // RuleSummary is one rule's plan-wide figures.
@@ -66,20 +67,47 @@ type GridSummary struct {
 	BelowTarget           bool    `json:"below_target"`
 }
 
+// GridSummaries is the report's table of grids, a row per rule and grid.
+type GridSummaries []GridSummary
+
+// MarshalJSON writes the table by appending (jsonw): at scale 10 it has
+// some hundred and seventy thousand rows.
+func (rows GridSummaries) MarshalJSON() ([]byte, error) {
+	return rows.AppendJSON(make([]byte, 0, 200*len(rows)+2)), nil
+}
+
+// AppendJSON appends the table to b.
+func (rows GridSummaries) AppendJSON(b []byte) []byte {
+	return jsonw.Array(b, rows, func(o *jsonw.Object, r *GridSummary) {
+		o.String("code", r.Code, false)
+		o.Int("level", int64(r.Level))
+		o.String("facility_type", r.FacilityType, false)
+		o.Int("minutes", int64(r.Minutes))
+		o.Float("coverage_pct", r.CoveragePct)
+		o.Int("persons", r.Persons)
+		o.Int("persons_uncovered", r.PersonsUncovered)
+		o.Float("households_coverage_pct", r.HouseholdsCoveragePct)
+		o.Bool("below_target", r.BelowTarget)
+	})
+}
+
+// MarshalJSON writes the section, its grid table appended (see jsonw).
+func (s *Section) MarshalJSON() ([]byte, error) {
+	o := jsonw.Begin(make([]byte, 0, 200*len(s.Grids)+64<<10))
+	if err := o.Value("rules", s.Rules); err != nil {
+		return nil, err
+	}
+	o.Append("grids", s.Grids.AppendJSON)
+	return o.End(), nil
+}
+
 // Errors is always 0: see Section.
 func (s *Section) Errors() int { return 0 }
 
 func (c *Checker) section(plan domain.Plan, results []*Result) *Section {
 	s := &Section{Rules: make([]RuleSummary, len(results)), Grids: []GridSummary{}}
-	var wg sync.WaitGroup
-	for i, r := range results {
-		wg.Add(1)
-		go func() { // suggestions take a search per uncovered unit
-			defer wg.Done()
-			s.Rules[i] = c.ruleSummary(plan, r)
-		}()
-	}
-	wg.Wait()
+	// Suggestions take searches: the rules' summaries run side by side.
+	parallel.For(len(results), func(i int) { s.Rules[i] = c.ruleSummary(plan, results[i]) })
 	for _, r := range results {
 		s.Grids = append(s.Grids, r.gridSummaries(c.opts.GridMaxLevel)...)
 	}

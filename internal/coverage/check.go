@@ -3,17 +3,15 @@ package coverage
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/parallel"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -162,6 +160,12 @@ func (st *state) overlay(ctx context.Context, db *store.DB, windows []window, ps
 		if failed[p.Window] && p.Kind != "error" {
 			continue // the window's answer is incomplete; the error finding stands for it
 		}
+		if p.Kind == "outside_parent" && st.outlineIsParent(w) {
+			// The outline is the top level's own union: no top-level grid
+			// can reach outside it, and what the overlay finds there is
+			// the union's precision grid, not a defect of the plan.
+			continue
+		}
 		width := 0.0
 		if p.Kind != "error" {
 			// Thinner than the noise: what is left of a shared boundary
@@ -178,6 +182,12 @@ func (st *state) overlay(ctx context.Context, db *store.DB, windows []window, ps
 		}
 	}
 	return groups, spills, nil
+}
+
+// outlineIsParent reports whether window w checks the top level's tiling
+// against the outline that stands in for a missing plan boundary.
+func (st *state) outlineIsParent(w *window) bool {
+	return w.group == top && w.root == "" && st.data.Boundary == nil
 }
 
 // pieceFinding turns one overlay piece into a finding: an error, or a
@@ -286,7 +296,7 @@ func (st *state) checkAll(keys, roots []string) ([]window, map[string]Special) {
 	perGroup := make([][]window, len(keys))
 	perRoot := make([]*window, len(roots))
 	specials := make([]Special, len(roots))
-	parallel(len(keys)+len(roots), func(i int) {
+	parallel.For(len(keys)+len(roots), func(i int) {
 		if i < len(keys) {
 			perGroup[i] = st.groupWindows(keys[i])
 			return
@@ -306,19 +316,4 @@ func (st *state) checkAll(keys, roots []string) ([]window, map[string]Special) {
 		}
 	}
 	return out, sp
-}
-
-// parallel runs fn(0..n-1) on as many goroutines as there are cores.
-func parallel(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				fn(i)
-			}
-		})
-	}
-	wg.Wait()
 }

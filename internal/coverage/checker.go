@@ -5,16 +5,20 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"sync"
 
+	"golang.org/x/sync/singleflight"
+
+	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/audit"
+	"github.com/gridplan/gridplan/internal/cache"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
-// cachedPlans bounds the views (published plans, drafts, revisions) whose
-// coverage state is kept in memory: a scale-1 plan takes a few megabytes.
-const cachedPlans = 8
+// DefaultCacheBytes bounds the coverage states kept (one per view:
+// published plans, drafts, revisions) unless Options say otherwise: a
+// scale-1 plan takes about 15 MB, scale 10 ten times that.
+const DefaultCacheBytes = 256 << 20
 
 // Checker is the coverage audit: an audit.Checker and audit.Preparer. It
 // keeps each view's state (by workspace), keyed by the view's version, so
@@ -24,9 +28,10 @@ type Checker struct {
 	db  *store.DB
 	log *slog.Logger
 
-	mu    sync.Mutex
-	plans map[int64]*state
-	used  []int64 // plan ids, least recently used first
+	states *cache.Cache[int64, *state] // by workspace
+	// computing shares one computation of a view's state among the
+	// requests that need it at once.
+	computing singleflight.Group
 }
 
 var (
@@ -37,6 +42,9 @@ var (
 // Options configure a Checker.
 type Options struct {
 	Log *slog.Logger // debug lines on cache use; nil logs nothing
+	// CacheBytes bounds the states kept in memory; 0 means
+	// DefaultCacheBytes.
+	CacheBytes int64
 }
 
 // New returns a coverage checker on db.
@@ -45,7 +53,11 @@ func New(db *store.DB, opts Options) *Checker {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Checker{db: db, log: log, plans: map[int64]*state{}}
+	budget := opts.CacheBytes
+	if budget == 0 {
+		budget = DefaultCacheBytes
+	}
+	return &Checker{db: db, log: log, states: cache.New[int64](budget, (*state).size)}
 }
 
 // Check audits the view's coverage, reusing the cached state when its
@@ -75,22 +87,39 @@ func (c *Checker) current(ctx context.Context, plan domain.Plan) (*state, error)
 		}
 		st.mu.Unlock()
 	}
-	st, err := c.compute(ctx, plan)
+	key := fmt.Sprintf("%d|%d|%v", plan.Workspace, plan.Version, plan.Tolerance)
+	shared := context.WithoutCancel(ctx)
+	v, err, _ := c.computing.Do(key, func() (any, error) {
+		st, err := c.compute(shared, plan)
+		if err == nil {
+			c.keep(plan.Workspace, st)
+		}
+		return st, err
+	})
 	if err != nil {
 		return nil, err
 	}
+	st = v.(*state)
 	st.mu.Lock()
-	c.keep(plan.Workspace, st)
 	return st, nil
 }
 
-// store writes the findings of st (locked) once per state.
+// store writes the findings of st (locked) once per state, unless the
+// stored ones are stamped as computed for the same version and settings
+// (another process, or this one before a restart, wrote them).
 func (c *Checker) store(ctx context.Context, ws int64, st *state, s *Section) error {
 	if st.stored {
 		return nil
 	}
-	if err := c.db.ReplaceFindings(ctx, ws, audit.Coverage, s.findings); err != nil {
+	stamp := fmt.Sprintf("coverage/1 %d %v %g", st.version, st.data.Tolerance, st.data.NoiseM)
+	stored, err := c.db.FindingsStamp(ctx, ws, audit.Coverage)
+	if err != nil {
 		return err
+	}
+	if stored != stamp {
+		if err := c.db.ReplaceFindings(ctx, ws, audit.Coverage, stamp, s.findings); err != nil {
+			return err
+		}
 	}
 	st.stored = true
 	return nil
@@ -111,41 +140,28 @@ func (c *Checker) Settings(plan domain.Plan) map[string]any {
 
 // The cache is keyed by workspace: one state per view.
 func (c *Checker) cached(ws int64) *state {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	st := c.plans[ws]
-	if st != nil {
-		c.touch(ws)
-	}
+	st, _ := c.states.Get(ws)
 	return st
 }
 
-func (c *Checker) keep(ws int64, st *state) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.plans[ws] = st
-	c.touch(ws)
-	for len(c.used) > cachedPlans {
-		delete(c.plans, c.used[0])
-		c.used = c.used[1:]
-	}
-}
+func (c *Checker) keep(ws int64, st *state) { c.states.Put(ws, st) }
 
 // replace puts next in the place of old, when old is still cached.
-func (c *Checker) replace(ws int64, old, next *state) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.plans[ws] != old {
-		return false
-	}
-	c.plans[ws] = next
-	c.touch(ws)
-	return true
-}
+func (c *Checker) replace(ws int64, old, next *state) bool { return c.states.Swap(ws, old, next) }
 
-func (c *Checker) touch(ws int64) {
-	c.used = slices.DeleteFunc(c.used, func(id int64) bool { return id == ws })
-	c.used = append(c.used, ws)
+// size is about how many bytes st holds: its grids' coordinates and a
+// little per grid and finding.
+func (st *state) size() int64 {
+	var n int64
+	for _, g := range st.grids {
+		n += int64(geo.NumPoints(g.Geometry))*16 + 300
+	}
+	for _, parts := range []map[string][]domain.Finding{st.groups, st.spills, st.perGrid} {
+		for _, fs := range parts {
+			n += int64(len(fs)) * 400
+		}
+	}
+	return n
 }
 
 // compute audits a plan from scratch: one snapshot read, edge matching per

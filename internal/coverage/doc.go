@@ -1,4 +1,4 @@
-// Package coverage is the coverage audit (DESIGN §4 "coverage"): does every
+// Package coverage is the coverage audit (docs/report.md, "coverage"): does every
 // level of a plan tile its parent exactly — no gap, no overlap, nothing
 // outside the parent — and are the grids valid, in one piece and correctly
 // parented? It sits between the audit report and the store:

@@ -56,7 +56,7 @@ type Special struct {
 	Reason   string   `json:"reason"`
 }
 
-// Section is the coverage part of the audit report (DESIGN §4).
+// Section is the coverage part of the audit report (docs/report.md).
 type Section struct {
 	findings []domain.Finding
 	specials []Special
@@ -114,7 +114,7 @@ type findingJSON struct {
 	Geometry *geojson.Geometry `json:"geometry"`
 }
 
-// MarshalJSON writes the section's keys of DESIGN §4: summary, findings,
+// MarshalJSON writes the section's keys (docs/report.md): summary, findings,
 // and specials (the overlay special grids and the grids they cross).
 func (s *Section) MarshalJSON() ([]byte, error) {
 	out := struct {

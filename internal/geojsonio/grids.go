@@ -77,6 +77,9 @@ func (f GridFields) grid(file string, i int, raw *rawFeature) (domain.Grid, erro
 	var g domain.Grid
 	var problem string
 
+	if k := nulProperty(props); k != "" {
+		return bad(k, nulProblem)
+	}
 	if g.Code, problem = textProperty(props, f.Code, !f.CodeOptional); problem != "" {
 		return bad(f.Code, problem)
 	}

@@ -296,12 +296,12 @@ func (s *stream) fail(err error) error {
 		return featureError(s.file, s.index, "", fmt.Sprintf("not valid JSON at byte %d: %s", s.syntaxOffset(se), se.Error()))
 	case errors.As(err, &ute):
 		if s.index < 0 {
-			return fileError(s.file, "not a GeoJSON FeatureCollection or Feature at byte %d: %s", s.base+ute.Offset, ute.Error())
+			return fileError(s.file, "not a GeoJSON FeatureCollection or Feature at byte %d: %s", s.base+ute.Offset, domain.JSONProblem(ute))
 		}
 		if ute.Field == "" {
-			return featureError(s.file, s.index, "", fmt.Sprintf("not a GeoJSON Feature: it is %s, not an object", jsonKind(ute.Value)))
+			return featureError(s.file, s.index, "", fmt.Sprintf("not a GeoJSON Feature: it is %s, not an object", domain.JSONKind(ute.Value)))
 		}
-		return featureError(s.file, s.index, ute.Field, fmt.Sprintf("%s, not %s", jsonKind(ute.Value), wantKind(ute.Field)))
+		return featureError(s.file, s.index, ute.Field, fmt.Sprintf("%s, not %s", domain.JSONKind(ute.Value), wantKind(ute.Field)))
 	default: // the reader failed: a directory, a broken upload, ...
 		return fileError(s.file, "cannot read: %v", err)
 	}
@@ -318,17 +318,6 @@ func (s *stream) syntaxOffset(se *json.SyntaxError) int64 {
 		return s.base + s.dec.InputOffset() + again.Offset - 1
 	}
 	return s.base + se.Offset
-}
-
-// jsonKind names the JSON kind in an UnmarshalTypeError's Value.
-func jsonKind(v string) string {
-	switch v {
-	case "object", "array":
-		return "an " + v
-	case "string", "number", "bool":
-		return "a " + v
-	}
-	return v
 }
 
 func wantKind(field string) string {

@@ -57,6 +57,9 @@ func (f UnitFields) unit(file string, i int, raw *rawFeature) (domain.Unit, erro
 	}
 	var u domain.Unit
 	var problem string
+	if k := nulProperty(props); k != "" {
+		return bad(k, nulProblem)
+	}
 
 	v, ok := lookup(props, f.Persons)
 	if s, isText := v.(string); !ok || (isText && isBlank(s)) {
@@ -137,6 +140,9 @@ func (f FacilityFields) facility(file string, i int, raw *rawFeature) (domain.Fa
 	}
 	var fa domain.Facility
 	var problem string
+	if k := nulProperty(props); k != "" {
+		return bad(k, nulProblem)
+	}
 
 	if fa.Type, problem = textProperty(props, f.Type, false); problem != "" {
 		return bad(typeField, problem)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -144,3 +145,44 @@ func freeValue(v any) any {
 func isIntegerText(s string) bool {
 	return !strings.ContainsAny(s, ".eE")
 }
+
+// nulProperty names the first property (in name order) whose name or text
+// holds a NUL character, "" when none does: PostgreSQL stores no NUL in
+// text or JSON, so such a feature is refused by name rather than failing
+// the whole import in the database.
+func nulProperty(props map[string]any) string {
+	keys := make([]string, 0, len(props))
+	for k := range props {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if strings.ContainsRune(k, 0) || hasNUL(props[k]) {
+			return k
+		}
+	}
+	return ""
+}
+
+func hasNUL(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.ContainsRune(v, 0)
+	case map[string]any:
+		for k, x := range v {
+			if strings.ContainsRune(k, 0) || hasNUL(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if hasNUL(x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nulProblem is the message for a property nulProperty names.
+const nulProblem = "contains a NUL character (\\u0000), which no text can hold"

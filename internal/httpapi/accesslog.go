@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -10,13 +11,13 @@ import (
 // (revisions, publishes, grants), oldest first, the newest ?limit= (100;
 // at most 10,000).
 func (s *Server) planLog(w http.ResponseWriter, r *http.Request) {
-	limit, err := queryInt(r, "limit", 100)
+	limit, err := httpx.QueryInt(r, "limit", 100, 1, httpx.MaxInt32)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	p := planOf(r)
-	entries, err := s.db.Log(r.Context(), p.ID, min(max(limit, 1), 10000))
+	entries, err := s.db.Log(r.Context(), p.ID, min(limit, 10000))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -2,8 +2,8 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb"
@@ -13,6 +13,7 @@ import (
 	"github.com/gridplan/gridplan/internal/circles"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/geojsonio"
+	"github.com/gridplan/gridplan/internal/httpx"
 )
 
 // circlesRoutes serves the service circles of a plan under
@@ -70,12 +71,17 @@ func (s *Server) getCircles(w http.ResponseWriter, r *http.Request, c *circles.C
 
 // rule evaluates the rule the request names.
 func (s *Server) rule(w http.ResponseWriter, r *http.Request, c *circles.Checker, p domain.Plan) (*circles.Result, bool) {
-	minutes, err := queryInt(r, "minutes", 0)
+	minutes, err := httpx.QueryInt(r, "minutes", 0, 1, httpx.MaxInt32)
 	if err != nil {
 		s.writeError(w, r, err)
 		return nil, false
 	}
-	res, err := c.Rule(r.Context(), p, chi.URLParam(r, "type"), minutes)
+	facilityType, err := httpx.PathParam(r, "type")
+	if err != nil {
+		s.writeError(w, r, err)
+		return nil, false
+	}
+	res, err := c.Rule(r.Context(), p, facilityType, minutes)
 	if err != nil {
 		s.writeError(w, r, err)
 		return nil, false
@@ -84,7 +90,7 @@ func (s *Server) rule(w http.ResponseWriter, r *http.Request, c *circles.Checker
 }
 
 func (s *Server) getCircleGrids(w http.ResponseWriter, r *http.Request, c *circles.Checker, p domain.Plan) {
-	level, err := queryInt(r, "level", 0)
+	level, err := httpx.QueryInt(r, "level", 0, 1, httpx.MaxInt32)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -93,16 +99,13 @@ func (s *Server) getCircleGrids(w http.ResponseWriter, r *http.Request, c *circl
 	if !ok {
 		return
 	}
-	w.Header().Set("Content-Type", "application/geo+json")
-	out := geojsonio.NewWriter(w)
-	err = c.Grids(r.Context(), p, res, level, out.Write)
-	if err == nil {
-		err = out.Close()
-	}
-	if err != nil {
-		s.log.Error("stream circle grids", "plan", p.Name, "err", err)
-		panic(http.ErrAbortHandler) // cut short rather than silently incomplete
-	}
+	s.spooled(w, r, "application/geo+json", func(body *httpx.Spool) error {
+		out := geojsonio.NewWriter(body)
+		if err := c.Grids(r.Context(), p, res, level, out.Write); err != nil {
+			return err
+		}
+		return out.Close()
+	})
 }
 
 func (s *Server) getCircleBlindSpots(w http.ResponseWriter, r *http.Request, c *circles.Checker, p domain.Plan) {
@@ -125,10 +128,7 @@ func (s *Server) getCircleIsochrones(w http.ResponseWriter, r *http.Request, c *
 }
 
 func (s *Server) getCircleSuggestions(w http.ResponseWriter, r *http.Request, c *circles.Checker, p domain.Plan) {
-	k, err := queryInt(r, "k", 5)
-	if err == nil && (k < 1 || k > 100) {
-		err = domain.Errorf(domain.ErrInvalid, "query parameter k: %d is outside 1..100", k)
-	}
+	k, err := httpx.QueryInt(r, "k", 5, 1, 100)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -182,7 +182,22 @@ func (s *Server) putCircleRule(w http.ResponseWriter, r *http.Request) {
 		Note         string   `json:"note"`
 	}{}
 	if err := dec.Decode(&body); err != nil && r.ContentLength != 0 {
-		s.writeError(w, r, domain.Errorf(domain.ErrInvalid, "request body: %v", err))
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.writeError(w, r, domain.Errorf(domain.ErrTooLarge, "request body: larger than %d KiB", tooBig.Limit>>10))
+			return
+		}
+		s.writeError(w, r, domain.Errorf(domain.ErrInvalid, "request body: %s", domain.JSONProblem(err)))
+		return
+	}
+	for _, t := range body.AlsoTypes {
+		if err := httpx.CheckText("also_types", t); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	if err := httpx.CheckText("note", body.Note); err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	if body.SpeedMPerMin != nil {
@@ -220,24 +235,15 @@ func (s *Server) deleteCircleRule(w http.ResponseWriter, r *http.Request) {
 }
 
 func ruleFromPath(r *http.Request) (domain.CircleRule, error) {
-	minutes, err := strconv.Atoi(chi.URLParam(r, "minutes"))
+	minutes, err := httpx.ParseInt("minutes", chi.URLParam(r, "minutes"), 1, httpx.MaxInt32)
 	if err != nil {
-		return domain.CircleRule{}, domain.Errorf(domain.ErrInvalid, "minutes %q: want a whole number", chi.URLParam(r, "minutes"))
+		return domain.CircleRule{}, err
 	}
-	return domain.CircleRule{FacilityType: chi.URLParam(r, "type"), Minutes: minutes}, nil
-}
-
-// queryInt reads an optional integer query parameter.
-func queryInt(r *http.Request, name string, def int) (int, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
+	facilityType, err := httpx.PathParam(r, "type")
 	if err != nil {
-		return 0, domain.Errorf(domain.ErrInvalid, "query parameter %s: %q is not a whole number", name, v)
+		return domain.CircleRule{}, err
 	}
-	return n, nil
+	return domain.CircleRule{FacilityType: facilityType, Minutes: int(minutes)}, nil
 }
 
 func writeGeoJSON(w http.ResponseWriter, s *Server, fc *geojson.FeatureCollection) {

@@ -120,7 +120,7 @@ func TestCircles(t *testing.T) {
 	for path, want := range map[string]string{
 		"/nosuch/isochrones":             `no circle rule for facility type \"nosuch\"`,
 		"/clinic/isochrones?minutes=x":   `query parameter minutes`,
-		"/clinic/suggestions?k=1000":     `k: 1000 is outside`,
+		"/clinic/suggestions?k=1000":     `want a whole number from 1 to 100`,
 		"/clinic/blindspots?minutes=999": `minutes 999 is outside`,
 	} {
 		resp, body := get(t, base+path)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/editing"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -53,7 +54,12 @@ func (s *Server) listDrafts(w http.ResponseWriter, r *http.Request) {
 // base a change set sends.
 func (s *Server) getDraft(w http.ResponseWriter, r *http.Request) {
 	p := planOf(r)
-	d, err := s.db.Draft(r.Context(), p, chi.URLParam(r, "draft"))
+	name, err := httpx.PathParam(r, "draft")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d, err := s.db.Draft(r.Context(), p, name)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -100,7 +106,11 @@ func (s *Server) createDraft(w http.ResponseWriter, r *http.Request) {
 
 // draftView is the plan as draft {draft} of the path shows it.
 func (s *Server) draftView(r *http.Request) (domain.Plan, error) {
-	return s.db.PlanView(r.Context(), planOf(r).Name, domain.View{Draft: chi.URLParam(r, "draft")})
+	name, err := httpx.PathParam(r, "draft")
+	if err != nil {
+		return domain.Plan{}, err
+	}
+	return s.db.PlanView(r.Context(), planOf(r).Name, domain.View{Draft: name})
 }
 
 // postChanges applies a change set to a draft (?dry_run=true: previews
@@ -152,7 +162,12 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	out, err := s.edits.Publish(r.Context(), p, chi.URLParam(r, "draft"), in.Message)
+	name, err := httpx.PathParam(r, "draft")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.edits.Publish(r.Context(), p, name, in.Message)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -206,11 +221,11 @@ func against(r *http.Request) (domain.View, error) {
 	if v == "" || v == "published" {
 		return domain.View{}, nil
 	}
-	n, err := strconv.Atoi(v)
+	n, err := strconv.ParseInt(v, 10, 32)
 	if err != nil || n < 1 {
 		return domain.View{}, domain.Errorf(domain.ErrInvalid, "against %q: want published or a revision number", v)
 	}
-	return domain.View{Revision: n}, nil
+	return domain.View{Revision: int(n)}, nil
 }
 
 func (s *Server) draftDiff(w http.ResponseWriter, r *http.Request) {
@@ -219,7 +234,12 @@ func (s *Server) draftDiff(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.diff(w, r, from, domain.View{Draft: chi.URLParam(r, "draft")})
+	name, err := httpx.PathParam(r, "draft")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.diff(w, r, from, domain.View{Draft: name})
 }
 
 func (s *Server) revisionDiff(w http.ResponseWriter, r *http.Request) {
@@ -228,12 +248,12 @@ func (s *Server) revisionDiff(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	n, err := strconv.Atoi(chi.URLParam(r, "revision"))
+	n, err := strconv.ParseInt(chi.URLParam(r, "revision"), 10, 32)
 	if err != nil || n < 1 {
 		s.writeError(w, r, domain.Errorf(domain.ErrNotFound, "no revision %q", chi.URLParam(r, "revision")))
 		return
 	}
-	s.diff(w, r, from, domain.View{Revision: n})
+	s.diff(w, r, from, domain.View{Revision: int(n)})
 }
 
 // diff answers a diff as JSON, or with ?f=geojson as the moved ground.
@@ -257,7 +277,11 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request, from, to domain.Vi
 
 func (s *Server) gridHistory(w http.ResponseWriter, r *http.Request) {
 	p := planOf(r)
-	code := chi.URLParam(r, "code")
+	code, err := httpx.PathParam(r, "code")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	versions, lineage, err := s.db.GridHistory(r.Context(), p.ID, code)
 	if err != nil {
 		s.writeError(w, r, err)

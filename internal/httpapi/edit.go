@@ -3,14 +3,14 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/geojsonio"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/ogcapi"
 )
 
@@ -33,7 +33,11 @@ func ifMatch(r *http.Request) (int64, error) { return ogcapi.IfMatch(r) }
 // its new ETag.
 func (s *Server) putGrid(w http.ResponseWriter, r *http.Request) {
 	p := planOf(r)
-	code := chi.URLParam(r, "code")
+	code, err := httpx.PathParam(r, "code")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	version, err := ifMatch(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -66,14 +70,23 @@ func (s *Server) putGrid(w http.ResponseWriter, r *http.Request) {
 // with it. It honours If-Match like putGrid and answers 204.
 func (s *Server) deleteGrid(w http.ResponseWriter, r *http.Request) {
 	p := planOf(r)
-	code := chi.URLParam(r, "code")
+	code, err := httpx.PathParam(r, "code")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	version, err := ifMatch(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	to, err := httpx.Query(r, "give_to")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	op := editing.Op{Kind: editing.OpDelete, Grid: code}
-	if to := r.URL.Query().Get("give_to"); to != "" {
+	if to != "" {
 		op.GiveTo = []string{to}
 	}
 	cs := editing.ChangeSet{Message: "delete " + code, Ops: []editing.Op{op}}
@@ -105,7 +118,7 @@ func readGridEdit(w http.ResponseWriter, r *http.Request, code string) (editing.
 		Properties map[string]any  `json:"properties"`
 	}
 	if err := json.Unmarshal(body, &f); err != nil {
-		return cs, domain.Errorf(domain.ErrInvalid, "grid %q: the body is not a GeoJSON Feature", code)
+		return cs, domain.Errorf(domain.ErrInvalid, "grid %q: the body is not a GeoJSON Feature: %s", code, domain.JSONProblem(err))
 	}
 	if f.Type != "Feature" {
 		return cs, domain.Errorf(domain.ErrInvalid, "grid %q: the body must be a GeoJSON Feature, not %q", code, f.Type)
@@ -119,8 +132,11 @@ func readGridEdit(w http.ResponseWriter, r *http.Request, code string) (editing.
 	}
 	if v, ok := f.Properties["name"]; ok {
 		name, isText := v.(string)
-		if !isText || strings.ContainsRune(name, 0) {
-			return cs, domain.Errorf(domain.ErrInvalid, "grid %q: properties.name must be text without NUL characters", code)
+		if !isText {
+			return cs, domain.Errorf(domain.ErrInvalid, "grid %q: properties.name must be text", code)
+		}
+		if err := httpx.CheckText(fmt.Sprintf("grid %q: properties.name", code), name); err != nil {
+			return cs, err
 		}
 		cs.Ops = append(cs.Ops, editing.Op{Kind: editing.OpRename, Grid: code, Name: &name})
 	}
@@ -139,22 +155,20 @@ func (s *Server) listFindings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := planOf(r)
-	w.Header().Set("Content-Type", "application/geo+json")
 	w.Header().Set("Cache-Control", "no-cache")
-	out := geojsonio.NewWriter(w)
-	err := s.db.EachFinding(r.Context(), p.Workspace, func(f domain.Finding) error {
-		if check != "" && f.Check != check {
-			return nil
+	s.spooled(w, r, "application/geo+json", func(body *httpx.Spool) error {
+		out := geojsonio.NewWriter(body)
+		err := s.db.EachFinding(r.Context(), p.Workspace, func(f domain.Finding) error {
+			if check != "" && f.Check != check {
+				return nil
+			}
+			return out.Write(geojsonio.FindingFeature(f))
+		})
+		if err != nil {
+			return err
 		}
-		return out.Write(geojsonio.FindingFeature(f))
+		return out.Close()
 	})
-	if err == nil {
-		err = out.Close()
-	}
-	if err != nil {
-		s.log.Error("stream findings", "plan", p.Describe(), "err", err)
-		panic(http.ErrAbortHandler)
-	}
 }
 
 func (s *Server) checks() []string {

@@ -150,41 +150,20 @@ func TestGridEdit(t *testing.T) {
 
 func httpapiNew(t *testing.T, db *store.DB, a *audit.Auditor) *httptest.Server {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	acc := access.New(db, log, access.Options{BcryptCost: bcrypt.MinCost})
-	h := httpapi.New(db, log, httpapi.Options{Auditor: a, Editing: editing.New(db, a, log, editing.Options{}), Access: acc})
-	token := adminToken(t, db, acc)
-	// These tests are about edits, not credentials (security_test.go is):
-	// a request without one acts as an admin of every plan.
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") == "" {
-			r.Header.Set("Authorization", "Bearer "+token)
-		}
-		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
-	return ts
+	return signedServer(t, db, httpapi.Options{Auditor: a})
 }
 
-// adminToken is a token of user "tester", admin of every plan in db.
-func adminToken(t *testing.T, db *store.DB, acc *access.Service) string {
+// signedServer serves db with opts, editing on opts.Auditor's checks, and
+// with accounts. These tests are about edits, not credentials
+// (security_test.go is): a request without one acts as an admin of every
+// plan db holds now.
+func signedServer(t *testing.T, db *store.DB, opts httpapi.Options) *httptest.Server {
 	t.Helper()
-	ctx := domain.WithActor(context.Background(), domain.CLIActor())
-	if _, err := acc.AddUser(ctx, "tester", nil, false); err != nil {
-		t.Fatal(err)
-	}
-	plans, err := db.Plans(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range plans {
-		if err := acc.Grant(ctx, "tester", p, domain.RoleAdmin, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	token, _, err := acc.CreateToken(ctx, "tester", "tests", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return token
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	opts.Access = access.New(db, log, access.Options{BcryptCost: bcrypt.MinCost})
+	opts.Editing = editing.New(db, opts.Auditor, log, editing.Options{})
+	h := httpapi.New(db, log, opts)
+	ts := httptest.NewServer(pgtest.Signed(h, pgtest.AdminToken(t, db, opts.Access)))
+	t.Cleanup(ts.Close)
+	return ts
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gridplan/gridplan/internal/access"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/httpx"
 )
 
 // The login of the web map: a form at /login and the same as JSON at
@@ -77,7 +78,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	}
 	next := safeNext(r.PostForm.Get("next"))
 	if _, err := s.login(w, r, r.PostForm.Get("name"), r.PostForm.Get("password")); err != nil {
-		s.renderLogin(w, statusOf(domain.ErrorCode(err)), domain.ErrorMessage(err), next)
+		s.renderLogin(w, httpx.StatusOf(domain.ErrorCode(err)), domain.ErrorMessage(err), next)
 		return
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther) // a path: the browser resolves it on the host it used

@@ -6,10 +6,10 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb"
 
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -113,7 +113,12 @@ func (s *Server) loadPlan(next http.Handler) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		p, err := s.db.PlanView(r.Context(), chi.URLParam(r, "plan"), view)
+		name, err := httpx.PathParam(r, "plan")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		p, err := s.db.PlanView(r.Context(), name, view)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -138,11 +143,11 @@ func viewOf(r *http.Request) (domain.View, error) {
 		}
 		return domain.View{Draft: d}, nil
 	case rev != "":
-		n, err := strconv.Atoi(rev)
-		if err != nil || n < 1 {
-			return domain.View{}, domain.Errorf(domain.ErrInvalid, "revision %q: want a revision number (1, 2, ...)", rev)
+		n, err := httpx.ParseInt("revision", rev, 1, httpx.MaxInt32)
+		if err != nil {
+			return domain.View{}, err
 		}
-		return domain.View{Revision: n}, nil
+		return domain.View{Revision: int(n)}, nil
 	}
 	return domain.View{}, nil
 }

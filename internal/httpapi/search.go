@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -49,30 +50,29 @@ func (s *Server) searchGrids(w http.ResponseWriter, r *http.Request) {
 }
 
 func parseSearch(r *http.Request) (store.SearchQuery, error) {
-	v := r.URL.Query()
-	q := store.SearchQuery{Prefix: strings.TrimSpace(v.Get("q")), Limit: defaultSearchLimit}
+	prefix, err := httpx.Query(r, "q")
+	if err != nil {
+		return store.SearchQuery{}, err
+	}
+	q := store.SearchQuery{Prefix: strings.TrimSpace(prefix)}
 	switch {
 	case q.Prefix == "":
 		return q, domain.Errorf(domain.ErrInvalid, "q: give the start of a grid code or name")
-	case !utf8.ValidString(q.Prefix) || strings.ContainsRune(q.Prefix, 0):
-		return q, domain.Errorf(domain.ErrInvalid, "q: not valid UTF-8 text")
 	case utf8.RuneCountInString(q.Prefix) > maxSearchPrefix:
 		return q, domain.Errorf(domain.ErrInvalid, "q: at most %d characters", maxSearchPrefix)
 	}
-	if l := v.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > maxSearchLimit {
-			return q, domain.Errorf(domain.ErrInvalid, "limit %q: want a whole number from 1 to %d", l, maxSearchLimit)
-		}
-		q.Limit = n
+	if q.Limit, err = httpx.QueryInt(r, "limit", defaultSearchLimit, 1, maxSearchLimit); err != nil {
+		return q, err
 	}
-	if a := v.Get("after"); a != "" {
-		level, code, ok := strings.Cut(a, ":")
-		n, err := strconv.Atoi(level)
-		if !ok || err != nil || n < 1 || code == "" {
-			return q, domain.Errorf(domain.ErrInvalid, "after %q: want the next cursor of the previous page (level:code)", a)
-		}
-		q.AfterLevel, q.AfterCode = n, code
+	after, err := httpx.Query(r, "after")
+	if err != nil || after == "" {
+		return q, err
 	}
+	level, code, ok := strings.Cut(after, ":")
+	n, err := httpx.ParseInt("after", level, 1, httpx.MaxInt32)
+	if !ok || err != nil || code == "" {
+		return q, domain.Errorf(domain.ErrInvalid, "after %q: want the next cursor of the previous page (level:code)", after)
+	}
+	q.AfterLevel, q.AfterCode = int(n), code
 	return q, nil
 }

@@ -4,6 +4,7 @@
 package httpapi
 
 import (
+	"context"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/gridplan/gridplan/internal/access"
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/editing"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/ogcapi"
 	"github.com/gridplan/gridplan/internal/store"
 	"github.com/gridplan/gridplan/internal/tiles"
@@ -28,6 +30,9 @@ type Options struct {
 	Auditor *audit.Auditor
 	// Editing applies every write; nil serves no write endpoint.
 	Editing *editing.Service
+	// CacheBytes bounds the response cache and LayerBytes the tile layers
+	// kept in memory (0: their defaults, 256 and 128 MiB).
+	CacheBytes, LayerBytes int64
 	// Access authenticates tokens and sessions; nil: every request is
 	// anonymous (and so may not write).
 	Access *access.Service
@@ -42,12 +47,13 @@ type Options struct {
 
 // Server answers HTTP requests.
 type Server struct {
-	db      *store.DB
-	log     *slog.Logger
-	web     fs.FS
-	auditor *audit.Auditor
-	edits   *editing.Service
-	access  *access.Service
+	db       *store.DB
+	log      *slog.Logger
+	problems *httpx.Problems
+	web      fs.FS
+	auditor  *audit.Auditor
+	edits    *editing.Service
+	access   *access.Service
 
 	corsOrigins []string
 	private     bool
@@ -56,14 +62,16 @@ type Server struct {
 
 // New returns the HTTP handler of gridplan.
 func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
-	s := &Server{db: db, log: log, web: opts.Web, auditor: opts.Auditor, edits: opts.Editing, access: opts.Access,
-		corsOrigins: opts.CORSOrigins, private: opts.Private, basemap: opts.Basemap}
+	s := &Server{db: db, log: log, problems: httpx.NewProblems(log), web: opts.Web, auditor: opts.Auditor, edits: opts.Editing,
+		access: opts.Access, corsOrigins: opts.CORSOrigins, private: opts.Private, basemap: opts.Basemap}
 	r := chi.NewRouter()
-	// Order matters: ids first so every log line and problem carries one,
-	// logging outside recovery so panics are logged as 500s, CORS before
-	// compression so preflights stay small and before authentication so
-	// preflights (which carry no credential) are answered, then the actor
-	// of every request (authn.go).
+	// Order matters: write deadlines on the connection's own writer, so
+	// every write of every answer has one; ids next so every log line and
+	// problem carries one, logging outside recovery so panics are logged
+	// as 500s, CORS before compression so preflights stay small and before
+	// authentication so preflights (which carry no credential) are
+	// answered, then the actor of every request (authn.go).
+	r.Use(httpx.WriteDeadlines(httpx.WriteIdle), httpx.BodyDeadlines(httpx.ReadIdle))
 	r.Use(middleware.RequestID)
 	r.Use(s.logRequests)
 	r.Use(middleware.Recoverer)
@@ -112,12 +120,13 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 		})
 	})
 	if s.web != nil {
-		r.Handle("/map/*", http.StripPrefix("/map/", http.FileServer(http.FS(s.web))))
+		r.Get("/map", s.mapRedirect)
+		r.Handle("/map/*", s.staticFiles(s.web))
 	}
 	// OGC API - Features at the root (its HTML landing page links to the
 	// map) and vector tiles under /tiles; one response cache for both.
-	ogc := ogcapi.New(db, log, ogcapi.Options{WriteError: s.writeError, Editing: s.edits})
-	tileService := tiles.New(db, log, tiles.Options{WriteError: s.writeError, Cache: ogc.Cache()})
+	ogc := ogcapi.New(db, log, ogcapi.Options{WriteError: s.writeError, CacheBytes: opts.CacheBytes, Editing: s.edits})
+	tileService := tiles.New(db, log, tiles.Options{WriteError: s.writeError, Cache: ogc.Cache(), LayerBytes: opts.LayerBytes})
 	ogc.Routes(r)
 	tileService.Routes(r)
 	// Each draft and past revision has its own landing page with the same
@@ -143,14 +152,18 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, s.log, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// readyTimeout bounds the readiness probe's wait for the database, so a
+// probe answers 503 promptly when it is down rather than hanging.
+const readyTimeout = 2 * time.Second
+
 // readyz is ready only when the database answers.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	if err := s.db.Ping(r.Context()); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
 		s.log.Warn("not ready", "err", err)
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		writeJSONBody(w, problem{Type: "about:blank", Title: "Service Unavailable", Status: http.StatusServiceUnavailable,
-			Detail: "the database does not answer"})
+		w.Header().Set("Retry-After", httpx.RetryAfterSeconds)
+		s.problems.Status(w, r, http.StatusServiceUnavailable, "the database does not answer")
 		return
 	}
 	writeJSON(w, s.log, http.StatusOK, map[string]string{"status": "ready"})

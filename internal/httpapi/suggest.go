@@ -9,6 +9,7 @@ import (
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/circles"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/suggest"
 )
 
@@ -27,20 +28,34 @@ func (s *Server) getSuggestion(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, domain.Errorf(domain.ErrNotFound, "this server does not edit, so it previews no suggestions"))
 		return
 	}
-	kind := chi.URLParam(r, "kind")
+	kind, err := httpx.PathParam(r, "kind")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	if !slices.Contains([]string{suggest.KindSplit, suggest.KindMerge, suggest.KindRebalance}, kind) {
 		s.writeError(w, r, domain.Errorf(domain.ErrNotFound, "no suggestion %q: the assistant suggests split, merge and rebalance", kind))
 		return
 	}
-	req := suggest.Request{Kind: kind, Code: chi.URLParam(r, "code"), Rule: r.URL.Query().Get("rule"), Preview: true}
+	code, err := httpx.PathParam(r, "code")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rule, err := httpx.Query(r, "rule")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	req := suggest.Request{Kind: kind, Code: code, Rule: rule, Preview: true}
 	for _, q := range []struct {
 		name  string
 		to    *int
 		kinds []string
 	}{{"k", &req.K, []string{suggest.KindSplit}}, {"alternatives", &req.Alternatives, []string{suggest.KindSplit, suggest.KindMerge}}} {
-		v, err := queryInt(r, q.name, 0)
-		if err == nil && r.URL.Query().Has(q.name) && (v < 1 || !slices.Contains(q.kinds, kind)) {
-			err = domain.Errorf(domain.ErrInvalid, "query parameter %s=%s does not apply to a %s suggestion, or is below 1", q.name, r.URL.Query().Get(q.name), kind)
+		v, err := httpx.QueryInt(r, q.name, 0, 1, httpx.MaxInt32)
+		if err == nil && r.URL.Query().Has(q.name) && !slices.Contains(q.kinds, kind) {
+			err = domain.Errorf(domain.ErrInvalid, "query parameter %s does not apply to a %s suggestion", q.name, kind)
 		}
 		if err != nil {
 			s.writeError(w, r, err)

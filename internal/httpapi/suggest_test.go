@@ -45,7 +45,7 @@ func TestSuggestions(t *testing.T) {
 		{"split/4101032010010001", 400, "within its band"},
 		{"split/4101032010010004?k=1", 400, "k must be 2 or more"},
 		{"split/4101032010010004?k=5", 400, "k=5 would give parts"},
-		{"split/4101032010010004?k=two", 400, "not a whole number"},
+		{"split/4101032010010004?k=two", 400, "want a whole number"},
 		{"merge/410103201001?rule=nope:3", 400, "unknown rule nope:3"},
 		{"merge/410103201001?k=2", 400, "does not apply to a merge"},
 		{"rebalance/410103003000", 400, "are within their band"},

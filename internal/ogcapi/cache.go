@@ -3,23 +3,20 @@ package ogcapi
 import (
 	"bytes"
 	"compress/gzip"
-	"container/list"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/gridplan/gridplan/internal/cache"
 )
 
-// Cache keeps whole responses, keyed by a string that includes the plan's
-// data stamp, so entries of an older version are never served; they age out
-// of the byte budget in least-recently-used order. (A byte budget is what
-// bounds memory here; the usual LRU libraries count entries.)
+// Cache keeps whole responses, keyed by a string that includes the data
+// stamp they were made at, so entries of an older version are never
+// served; they age out of the byte budget in least-recently-used order.
 type Cache struct {
-	mu     sync.Mutex
-	budget int64
-	used   int64
-	order  *list.List // of *entry, most recent first
-	byKey  map[string]*list.Element
+	entries *cache.Cache[string, *Entry]
+	budget  int64
 }
 
 // Entry is one cached response.
@@ -30,53 +27,31 @@ type Entry struct {
 	gzipOnce    sync.Once
 	gz          []byte
 	cache       *Cache
-	evicted     bool // guarded by cache.mu
 }
 
 // NewCache returns a cache holding at most budget bytes; a budget ≤ 0
 // caches nothing.
 func NewCache(budget int64) *Cache {
-	return &Cache{budget: budget, order: list.New(), byKey: map[string]*list.Element{}}
+	return &Cache{budget: budget, entries: cache.New[string](budget, func(e *Entry) int64 { return int64(len(e.Body) + len(e.gz)) })}
 }
 
 // Get returns the entry under key, or nil.
 func (c *Cache) Get(key string) *Entry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.byKey[key]
-	if !ok {
-		return nil
-	}
-	c.order.MoveToFront(el)
-	return el.Value.(*Entry)
+	e, _ := c.entries.Get(key)
+	return e
 }
 
 // Put stores a response, evicting the least recently used ones to stay
 // within the budget. Responses larger than a quarter of it are not kept.
 func (c *Cache) Put(key, contentType string, body []byte) {
-	size := int64(len(body))
-	if c.budget <= 0 || size > c.budget/4 {
+	if c.budget <= 0 || int64(len(body)) > c.budget/4 {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.byKey[key]; ok {
-		c.remove(el)
-	}
-	c.byKey[key] = c.order.PushFront(&Entry{key: key, ContentType: contentType, Body: body, cache: c})
-	c.used += size
-	for c.used > c.budget {
-		c.remove(c.order.Back())
-	}
+	c.entries.Put(key, &Entry{key: key, ContentType: contentType, Body: body, cache: c})
 }
 
-func (c *Cache) remove(el *list.Element) {
-	e := el.Value.(*Entry)
-	e.evicted = true
-	c.order.Remove(el)
-	delete(c.byKey, e.key)
-	c.used -= int64(len(e.Body)) + int64(len(e.gz))
-}
+// Used is the bytes the cached responses take.
+func (c *Cache) Used() int64 { return c.entries.Used() }
 
 // Serve writes the entry, gzip-compressed once and then reused when the
 // client accepts it (the compression middleware leaves a response that
@@ -90,12 +65,8 @@ func (e *Entry) Serve(w http.ResponseWriter, r *http.Request) {
 			zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
 			zw.Write(e.Body)
 			zw.Close()
-			e.cache.mu.Lock()
 			e.gz = b.Bytes()
-			if !e.evicted {
-				e.cache.used += int64(len(e.gz))
-			}
-			e.cache.mu.Unlock()
+			e.cache.entries.Account(e.key) // the compressed copy counts too
 		})
 		body = e.gz
 		w.Header().Set("Content-Encoding", "gzip")
@@ -122,24 +93,4 @@ func acceptsGzip(r *http.Request) bool {
 		return err == nil && v > 0
 	}
 	return false
-}
-
-// recorder copies a streamed response for the cache until it grows past
-// limit, after which it stops copying (the response itself still streams).
-type recorder struct {
-	buf   bytes.Buffer
-	limit int64
-	over  bool
-}
-
-func (r *recorder) Write(p []byte) (int, error) {
-	if !r.over {
-		if int64(r.buf.Len()+len(p)) > r.limit {
-			r.over = true
-			r.buf = bytes.Buffer{}
-		} else {
-			r.buf.Write(p)
-		}
-	}
-	return len(p), nil
 }

@@ -9,10 +9,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb"
 
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -40,11 +40,13 @@ func ParseCollectionID(id string) (CollectionID, error) {
 	case "findings":
 		c.Layer = store.LayerFindings
 	default:
-		n, err := strconv.Atoi(strings.TrimPrefix(rest, "level-"))
-		if !strings.HasPrefix(rest, "level-") || err != nil || n < 1 || strconv.Itoa(n) != rest[len("level-"):] {
+		// Levels are PostgreSQL integers: a number beyond them names no
+		// collection, rather than failing in the database.
+		n, err := strconv.ParseInt(strings.TrimPrefix(rest, "level-"), 10, 32)
+		if !strings.HasPrefix(rest, "level-") || err != nil || n < 1 || strconv.FormatInt(n, 10) != rest[len("level-"):] {
 			return CollectionID{}, domain.Errorf(domain.ErrNotFound, "no collection %q: ids are {plan}-level-{N}, {plan}-units, {plan}-facilities or {plan}-findings", id)
 		}
-		c.Layer, c.Level = store.LayerGrids, n
+		c.Layer, c.Level = store.LayerGrids, int(n)
 	}
 	return c, nil
 }
@@ -219,7 +221,12 @@ func (s *Service) collection(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	c, _, err := Resolve(r.Context(), s.db.Features(), chi.URLParam(r, "collectionId"))
+	id, err := httpx.PathParam(r, "collectionId")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, _, err := Resolve(r.Context(), s.db.Features(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -8,12 +8,12 @@ import (
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/geojsonio"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -48,7 +48,11 @@ func featureID(v any) int64 {
 
 // item answers /collections/{collectionId}/items/{featureId}.
 func (s *Service) item(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "collectionId")
+	id, err := httpx.PathParam(r, "collectionId")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	format, err := negotiate(r, []string{"datum"}, formatGeoJSON, formatHTML)
 	if err != nil {
 		s.fail(w, r, err)
@@ -164,47 +168,9 @@ func rowOf(f *geojson.Feature, base string, c CollectionID) htmlRow {
 	}
 	row.Geometry = "none"
 	if f.Geometry != nil {
-		row.Geometry = fmt.Sprintf("%s, %d points", f.Geometry.GeoJSONType(), countPoints(f.Geometry))
+		row.Geometry = fmt.Sprintf("%s, %d points", f.Geometry.GeoJSONType(), geo.NumPoints(f.Geometry))
 	}
 	return row
-}
-
-func countPoints(g orb.Geometry) int {
-	switch g := g.(type) {
-	case orb.Point:
-		return 1
-	case orb.MultiPoint:
-		return len(g)
-	case orb.LineString:
-		return len(g)
-	case orb.Ring:
-		return len(g)
-	case orb.Polygon:
-		n := 0
-		for _, r := range g {
-			n += len(r)
-		}
-		return n
-	case orb.MultiPolygon:
-		n := 0
-		for _, p := range g {
-			n += countPoints(p)
-		}
-		return n
-	case orb.MultiLineString:
-		n := 0
-		for _, l := range g {
-			n += len(l)
-		}
-		return n
-	case orb.Collection:
-		n := 0
-		for _, x := range g {
-			n += countPoints(x)
-		}
-		return n
-	}
-	return 0
 }
 
 // htmlRows writes a whole small table (one feature's page).

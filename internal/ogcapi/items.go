@@ -11,11 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/geojsonio"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -47,7 +47,11 @@ func NotModified(w http.ResponseWriter, r *http.Request, etag string) bool {
 
 // items answers /collections/{collectionId}/items.
 func (s *Service) items(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "collectionId")
+	id, err := httpx.PathParam(r, "collectionId")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	c, err := ParseCollectionID(id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -85,21 +89,22 @@ func (s *Service) items(w http.ResponseWriter, r *http.Request) {
 	s.stream(w, r, c, p, format, base)
 }
 
-// page is what a streamed page needs to know.
+// page is what a page being written needs to know.
 type page struct {
 	coll   CollectionID
 	query  itemsQuery
 	format format
 	base   string
-	out    *sentWriter
+	out    io.Writer
 }
 
-// stream writes one page of features in one database snapshot, copying it
-// into the cache when it is small enough.
+// stream writes one page of features in one database snapshot into a
+// spool, and sends it only once the snapshot is over, so a client that
+// reads slowly holds no connection; a page small enough is also cached.
 func (s *Service) stream(w http.ResponseWriter, r *http.Request, c CollectionID, p itemsQuery, f format, base string) {
-	rec := &recorder{limit: s.maxEntry}
-	out := &sentWriter{w: w, copy: rec}
-	pg := page{coll: c, query: p, format: f, base: base, out: out}
+	body := httpx.Spool{Memory: s.maxEntry}
+	defer body.Close()
+	pg := page{coll: c, query: p, format: f, base: base, out: &body}
 	var etag string
 	err := s.db.Snapshot(r.Context(), func(fs *store.Features) error {
 		st, err := fs.Stamp(r.Context(), c.Plan, ViewOf(r.Context(), c.Plan), c.Level)
@@ -108,8 +113,6 @@ func (s *Service) stream(w http.ResponseWriter, r *http.Request, c CollectionID,
 		}
 		// The stamp read in the snapshot is the one the data matches.
 		etag = ETag(st, r, f.name)
-		w.Header().Set("ETag", etag)
-		w.Header().Set("Content-Type", f.mediaType)
 		pg.query.PlanID, pg.query.Workspace = st.PlanID, st.Workspace
 		if f.name == "html" {
 			return s.writeHTML(r.Context(), fs, pg)
@@ -117,32 +120,17 @@ func (s *Service) stream(w http.ResponseWriter, r *http.Request, c CollectionID,
 		return s.writeGeoJSON(r.Context(), fs, pg)
 	})
 	if err != nil {
-		if !out.sent {
-			s.fail(w, r, err)
-			return
-		}
-		// The status line is gone: cut the response short, so the client
-		// sees a broken document rather than a silently short one.
-		s.log.Error("stream features", "collection", c.String(), "err", err)
-		panic(http.ErrAbortHandler)
+		s.fail(w, r, err)
+		return
 	}
-	if !rec.over {
-		s.cache.Put(etag+"|"+base, f.mediaType, rec.buf.Bytes())
+	if b := body.Bytes(); b != nil {
+		s.cache.Put(etag+"|"+base, f.mediaType, b)
 	}
-}
-
-// sentWriter passes writes on to the response and a copy, and remembers
-// whether anything reached the response.
-type sentWriter struct {
-	w    io.Writer
-	copy io.Writer
-	sent bool
-}
-
-func (s *sentWriter) Write(p []byte) (int, error) {
-	s.sent = true
-	s.copy.Write(p)
-	return s.w.Write(p)
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Content-Type", f.mediaType)
+	if err := body.Send(w, r); err != nil {
+		s.log.Info("client stopped reading", "collection", c.String(), "err", err)
+	}
 }
 
 // errPageFull stops the row stream after the look-ahead row.

@@ -155,7 +155,7 @@ func TestHeadETagAndChange(t *testing.T) {
 	}
 	gap := domain.Finding{Kind: "gap", Severity: "error", Level: 4, Parent: "x", Grids: []string{"a"}, AreaM2: 12,
 		Reason: "test", Geometry: orb.Polygon{{{113.6, 34.7}, {113.601, 34.7}, {113.601, 34.701}, {113.6, 34.7}}}}
-	if err := db.ReplaceFindings(context.Background(), p.ID, "coverage", []domain.Finding{gap}); err != nil {
+	if err := db.ReplaceFindings(context.Background(), p.ID, "coverage", "", []domain.Finding{gap}); err != nil {
 		t.Fatal(err)
 	}
 	f2 := do(t, http.MethodGet, furl, "If-None-Match", f1.header.Get("ETag"))

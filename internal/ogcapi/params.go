@@ -1,15 +1,13 @@
 package ogcapi
 
 import (
-	"math"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/paulmach/orb"
-
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -42,11 +40,13 @@ func parseItems(q url.Values, c CollectionID) (itemsQuery, error) {
 	p := itemsQuery{limit: DefaultLimit, raw: q}
 	p.Layer, p.Level = c.Layer, c.Level
 	if v, ok := q["limit"]; ok {
-		n, err := strconv.Atoi(v[0])
+		// Larger values are clamped, as the standard asks; only values no
+		// integer type holds are refused.
+		n, err := strconv.ParseInt(v[0], 10, 64)
 		if err != nil || n < 1 {
 			return p, domain.Errorf(domain.ErrInvalid, "limit %q: want a positive integer (at most %d)", v[0], MaxLimit)
 		}
-		p.limit = min(n, MaxLimit)
+		p.limit = int(min(n, MaxLimit))
 	}
 	if v, ok := q["after"]; ok {
 		n, err := strconv.ParseInt(v[0], 10, 64)
@@ -56,7 +56,7 @@ func parseItems(q url.Values, c CollectionID) (itemsQuery, error) {
 		p.After = n
 	}
 	if v, ok := q["bbox"]; ok {
-		b, err := parseBBox(v[0])
+		b, err := httpx.ParseBBox(v[0])
 		if err != nil {
 			return p, err
 		}
@@ -73,6 +73,11 @@ func parseItems(q url.Values, c CollectionID) (itemsQuery, error) {
 	}
 	p.Parent, p.Kind, p.Category = q.Get("parent"), q.Get("kind"), q.Get("category")
 	p.Type, p.Severity, p.Check = q.Get("type"), q.Get("severity"), q.Get("check")
+	for _, name := range filterParams[c.Layer] {
+		if err := httpx.CheckText("query parameter "+name, q.Get(name)); err != nil {
+			return p, err
+		}
+	}
 	return p, nil
 }
 
@@ -86,36 +91,6 @@ func parseDatum(q url.Values) (bool, error) {
 	default:
 		return false, domain.Errorf(domain.ErrInvalid, "datum %q: want wgs84 (the default) or gcj02", v)
 	}
-}
-
-// parseBBox reads "minLon,minLat,maxLon,maxLat" (or the six-number form
-// with heights, which are ignored) in CRS84.
-func parseBBox(v string) (orb.Bound, error) {
-	parts := strings.Split(v, ",")
-	if len(parts) != 4 && len(parts) != 6 {
-		return orb.Bound{}, domain.Errorf(domain.ErrInvalid, "bbox %q: want four numbers minLon,minLat,maxLon,maxLat", v)
-	}
-	n := make([]float64, len(parts))
-	for i, s := range parts {
-		x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return orb.Bound{}, domain.Errorf(domain.ErrInvalid, "bbox %q: %q is not a number", v, s)
-		}
-		n[i] = x
-	}
-	if len(n) == 6 {
-		n = []float64{n[0], n[1], n[3], n[4]}
-	}
-	if n[1] > n[3] {
-		return orb.Bound{}, domain.Errorf(domain.ErrInvalid, "bbox %q: minimum latitude greater than maximum", v)
-	}
-	if n[0] > n[2] {
-		return orb.Bound{}, domain.Errorf(domain.ErrInvalid, "bbox %q: boxes across the antimeridian are not supported", v)
-	}
-	if n[0] < -180 || n[2] > 180 || n[1] < -90 || n[3] > 90 {
-		return orb.Bound{}, domain.Errorf(domain.ErrInvalid, "bbox %q: outside the longitude/latitude range", v)
-	}
-	return orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}, nil
 }
 
 // checkDatetime accepts an RFC 3339 instant or date, or an interval of

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/httpx"
 )
 
 // scope is a landing page of one view of one plan: a draft at
@@ -71,7 +72,11 @@ func (s *Service) ViewRoutes(r chi.Router, extra func(chi.Router)) {
 						s.fail(w, req, err)
 						return
 					}
-					plan := chi.URLParam(req, "plan")
+					plan, err := httpx.PathParam(req, "plan")
+					if err != nil {
+						s.fail(w, req, err)
+						return
+					}
 					if _, err := s.db.PlanView(req.Context(), plan, v); err != nil {
 						s.fail(w, req, err)
 						return
@@ -96,17 +101,20 @@ func (s *Service) ViewRoutes(r chi.Router, extra func(chi.Router)) {
 		})
 	}
 	mount("/plans/{plan}/drafts/{draft}", func(r *http.Request) (domain.View, error) {
-		d := chi.URLParam(r, "draft")
+		d, err := httpx.PathParam(r, "draft")
+		if err != nil {
+			return domain.View{}, err
+		}
 		if err := domain.ValidateDraftName(d); err != nil {
 			return domain.View{}, domain.Errorf(domain.ErrNotFound, "no draft %q: %s", d, domain.ErrorMessage(err))
 		}
 		return domain.View{Draft: d}, nil
 	}, true)
 	mount("/plans/{plan}/revisions/{revision}", func(r *http.Request) (domain.View, error) {
-		n, err := strconv.Atoi(chi.URLParam(r, "revision"))
+		n, err := strconv.ParseInt(chi.URLParam(r, "revision"), 10, 32)
 		if err != nil || n < 1 {
 			return domain.View{}, domain.Errorf(domain.ErrNotFound, "no revision %q: revisions are numbered from 1", chi.URLParam(r, "revision"))
 		}
-		return domain.View{Revision: n}, nil
+		return domain.View{Revision: int(n)}, nil
 	}, false)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/gridplan/gridplan/internal/editing"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -63,9 +64,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) *Service {
 	s := &Service{db: db, log: log, fail: opts.WriteError, cache: NewCache(budget), edits: opts.Editing}
 	s.maxEntry = budget / 4
 	if s.fail == nil {
-		s.fail = func(w http.ResponseWriter, r *http.Request, err error) {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-		}
+		s.fail = httpx.NewProblems(log).Write
 	}
 	s.openAPI = openAPIDocument()
 	return s

@@ -14,6 +14,7 @@ import (
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/geojsonio"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -53,7 +54,11 @@ func (s *Service) editable(r *http.Request) bool {
 
 // editTarget is the draft and grid collection a write is about.
 func (s *Service) editTarget(r *http.Request) (domain.Plan, CollectionID, error) {
-	c, _, err := Resolve(r.Context(), s.db.Features(), chi.URLParam(r, "collectionId"))
+	id, err := httpx.PathParam(r, "collectionId")
+	if err != nil {
+		return domain.Plan{}, CollectionID{}, err
+	}
+	c, _, err := Resolve(r.Context(), s.db.Features(), id)
 	if err != nil {
 		return domain.Plan{}, c, err
 	}

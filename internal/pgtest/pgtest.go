@@ -129,3 +129,20 @@ func (s *Server) NewDB(tb testing.TB) *store.DB {
 // DSN returns the connection string of database db, for tests that run a
 // command (gridplan itself, ogr2ogr) against the test server.
 func (s *Server) DSN(db string) string { return s.cluster.DSN(db) }
+
+// ServerDir returns a fresh directory the database server's account can
+// enter (t.TempDir is 0700 and owned by the test's user, which is root in
+// CI), for tests that run a cluster of their own; it is removed when the
+// test ends.
+func ServerDir(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.MkdirTemp("", "gridplan-cluster-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}

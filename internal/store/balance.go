@@ -228,6 +228,20 @@ func balanceSettings(ctx context.Context, q balanceQuerier, ws int64) (BalanceSe
 	return s, err
 }
 
+// EachGridShape streams workspace ws's grids with their shape in the
+// plan's metric CRS, by level and code: what a check that locates units
+// in grids reads of them.
+func (db *DB) EachGridShape(ctx context.Context, ws int64, fn func(BalanceGrid) error) error {
+	return balanceRows(ctx, db.pool, balanceGridColumns+`WHERE ws_id = @ws ORDER BY level, code`, pgx.NamedArgs{"ws": ws},
+		func(r pgx.Rows) error {
+			g, err := scanBalanceGrid(r)
+			if err != nil {
+				return err
+			}
+			return fn(g)
+		})
+}
+
 // ST_AsBinary, not ST_AsEWKB: the CRS is the plan's, and PostGIS 3.3
 // writes plain WKB several times faster.
 const balanceGridColumns = `SELECT code, name, level, coalesce(parent_code, ''), kind, coalesce(mode, ''), category,

@@ -24,6 +24,9 @@ type GridStat struct {
 // rows it changed).
 func (db *DB) WriteGridStats(ctx context.Context, ws int64, all bool, stats []GridStat, removed []string) error {
 	return db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := lockResults(ctx, tx, ws); err != nil {
+			return err
+		}
 		args := pgx.NamedArgs{"ws": ws, "removed": removed}
 		var planID int64
 		if err := tx.QueryRow(ctx, `SELECT plan_id FROM workspace WHERE id = @ws`, args).Scan(&planID); err != nil {
@@ -67,61 +70,6 @@ func (db *DB) WriteGridStats(ctx context.Context, ws int64, all bool, stats []Gr
 			ON CONFLICT (ws_id, code) DO UPDATE SET persons = excluded.persons, households = excluded.households,
 				deviation_pct = excluded.deviation_pct, band = excluded.band`, args)
 		return pgError(err, "grid stats")
-	})
-}
-
-// FindingScope says which of a check's stored findings a write replaces:
-// all of them, or those naming one of Grids or of one of Kinds.
-type FindingScope struct {
-	All   bool
-	Grids []string
-	Kinds []string
-}
-
-// ReplaceFindingsIn replaces the findings of check within scope by
-// findings, in one transaction. A finding without a geometry that names
-// exactly one grid gets that grid's outline, copied in the database, so
-// callers working in the metric CRS need not fetch WGS84 shapes.
-func (db *DB) ReplaceFindingsIn(ctx context.Context, ws int64, check string, scope FindingScope, findings []domain.Finding) error {
-	return db.inTx(ctx, func(tx pgx.Tx) error {
-		args := pgx.NamedArgs{"ws": ws, "check": check, "all": scope.All,
-			"grids": balanceNonNil(scope.Grids), "kinds": balanceNonNil(scope.Kinds)}
-		if _, err := tx.Exec(ctx, `DELETE FROM finding WHERE ws_id = @ws AND check_name = @check
-			AND (@all OR grids && @grids::text[] OR kind = ANY(@kinds::text[]))`, args); err != nil {
-			return err
-		}
-		if len(findings) == 0 {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE balance_finding_in (ord int, kind text, severity text, level int,
-			parent_code text, grids text[], area_m2 float8, width_m float8, reason text, wkb bytea) ON COMMIT DROP`); err != nil {
-			return err
-		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"balance_finding_in"},
-			[]string{"ord", "kind", "severity", "level", "parent_code", "grids", "area_m2", "width_m", "reason", "wkb"},
-			pgx.CopyFromSlice(len(findings), func(i int) ([]any, error) {
-				f := findings[i]
-				var wkb []byte
-				if f.Geometry != nil {
-					var err error
-					if wkb, err = encodeEWKB(f.Geometry, domain.WGS84); err != nil {
-						return nil, fmt.Errorf("finding %d: %w", i, err)
-					}
-				}
-				return []any{i, f.Kind, f.Severity, nullIfZero(f.Level), nullIfEmpty(f.Parent), balanceNonNil(f.Grids),
-					f.AreaM2, f.WidthM, f.Reason, wkb}, nil
-			}))
-		if err != nil {
-			return pgError(err, "finding")
-		}
-		_, err = tx.Exec(ctx, `
-			INSERT INTO finding (plan_id, ws_id, check_name, kind, severity, level, parent_code, grids, area_m2, width_m, reason, geom)
-			SELECT (SELECT plan_id FROM workspace WHERE id = @ws), @ws, @check, f.kind, f.severity, f.level, f.parent_code, f.grids, f.area_m2, f.width_m, f.reason,
-			       coalesce(ST_GeomFromEWKB(f.wkb), g.geom)
-			  FROM balance_finding_in f
-			  LEFT JOIN grid g ON f.wkb IS NULL AND cardinality(f.grids) = 1 AND g.ws_id = @ws AND g.code = f.grids[1]
-			 ORDER BY f.ord`, args)
-		return pgError(err, "finding")
 	})
 }
 
@@ -171,27 +119,6 @@ func (db *DB) SetBalanceResults(ctx context.Context, ws, version int64, key stri
 	_, err := db.pool.Exec(ctx, `UPDATE workspace SET results_version = @version, results_key = @key WHERE id = @ws`,
 		pgx.NamedArgs{"ws": ws, "version": version, "key": key})
 	return err
-}
-
-// NaiveGridPersons is the reference the balance audit is judged and
-// timed against: a plain PostGIS spatial join of units and grids, grouped
-// by grid. A unit on the boundary of two grids counts in both, and a
-// polygon unit counts wholly in every grid it touches.
-func (db *DB) NaiveGridPersons(ctx context.Context, ws int64) (map[string]int64, error) {
-	out := make(map[string]int64)
-	err := balanceRows(ctx, db.pool, `
-		SELECT g.code, sum(u.persons)
-		  FROM grid g JOIN unit u ON u.plan_id = g.plan_id AND ST_Intersects(g.geom_m, u.geom_m)
-		 WHERE g.ws_id = @ws GROUP BY g.code`, pgx.NamedArgs{"ws": ws}, func(r pgx.Rows) error {
-		var code string
-		var n int64
-		if err := r.Scan(&code, &n); err != nil {
-			return err
-		}
-		out[code] = n
-		return nil
-	})
-	return out, err
 }
 
 // BalanceWritten reads what the plan's latest balance audit stored: its

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -151,90 +150,4 @@ func (db *DB) MetricNetwork(ctx context.Context, planID int64) (nodes []domain.N
 		return e, nil
 	})
 	return nodes, lonlat, edges, err
-}
-
-// GridUnits lists, for every grid of the plan, the units whose point (a
-// point on the surface of polygon units) lies in it.
-type GridUnits struct {
-	Code  string
-	Name  string
-	Level int
-	Units []int64
-}
-
-// UnitsByGrid returns every grid of workspace ws with its units, by level
-// and code. Grids without units are included, with none.
-func (db *DB) UnitsByGrid(ctx context.Context, ws int64) ([]GridUnits, error) {
-	rows, err := db.pool.Query(ctx, `
-		SELECT g.code, g.name, g.level,
-		       coalesce(array_agg(u.id ORDER BY u.id) FILTER (WHERE u.id IS NOT NULL), '{}')
-		  FROM grid g
-		  LEFT JOIN unit u ON u.plan_id = g.plan_id AND u.geom_m && g.geom_m
-		       AND ST_Intersects(g.geom_m, CASE WHEN GeometryType(u.geom_m) = 'POINT' THEN u.geom_m
-		                                        ELSE ST_PointOnSurface(u.geom_m) END)
-		 WHERE g.ws_id = @ws
-		 GROUP BY g.id ORDER BY g.level, g.code`, pgx.NamedArgs{"ws": ws})
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (GridUnits, error) {
-		var g GridUnits
-		err := r.Scan(&g.Code, &g.Name, &g.Level, &g.Units)
-		return g, err
-	})
-}
-
-// FacilityNodes returns, for each facility of the given types, the id of
-// the network node nearest to it (by the metric geometry's KNN index): the
-// sources the pgRouting reference starts from.
-func (db *DB) FacilityNodes(ctx context.Context, planID int64, types []string) ([]int64, error) {
-	rows, err := db.pool.Query(ctx, `
-		SELECT n.id FROM facility f
-		CROSS JOIN LATERAL (SELECT id FROM net_node n WHERE n.plan_id = f.plan_id
-		                     ORDER BY n.geom_m <-> f.geom_m LIMIT 1) n
-		 WHERE f.plan_id = @plan AND f.type = ANY(@types) ORDER BY f.id`,
-		pgx.NamedArgs{"plan": planID, "types": types})
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
-}
-
-// EnsurePgRouting creates the pgRouting extension when it is missing. Only
-// the reference comparisons (tests, `gridplan bench circles`) need it.
-func (db *DB) EnsurePgRouting(ctx context.Context) error {
-	_, err := db.pool.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pgrouting`)
-	if err != nil {
-		return fmt.Errorf("pgRouting is needed for the reference (install postgresql-15-pgrouting): %w", err)
-	}
-	return nil
-}
-
-// DrivingDistance runs pgRouting's multi-source pgr_drivingDistance on the
-// plan's stored network, the reference for gridplan's own search, and
-// returns every node within limit metres of the nearest source with that
-// distance. With equicost false pgRouting searches from each source and
-// the nearest is kept here; with equicost true pgRouting assigns each node
-// to one source itself (in pgRouting 3.4 not always the nearest one, so
-// only the first form is exact). The edge query is built by format() from
-// the plan id, a bigint.
-func (db *DB) DrivingDistance(ctx context.Context, planID int64, sources []int64, limit float64, equicost bool) (map[int64]float64, error) {
-	rows, err := db.pool.Query(ctx, `
-		SELECT node, agg_cost FROM pgr_drivingDistance(
-		    format('SELECT id, source, target, cost, reverse_cost FROM net_edge WHERE plan_id = %s', @plan::bigint),
-		    @sources::bigint[], @limit::float8, directed => true, equicost => @equicost::boolean)`,
-		pgx.NamedArgs{"plan": planID, "sources": sources, "limit": limit, "equicost": equicost})
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64]float64{}
-	var node int64
-	var cost float64
-	_, err = pgx.ForEachRow(rows, []any{&node, &cost}, func() error {
-		if c, ok := out[node]; !ok || cost < c {
-			out[node] = cost
-		}
-		return nil
-	})
-	return out, err
 }

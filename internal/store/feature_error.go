@@ -24,8 +24,10 @@ func (e *FeatureError) Unwrap() error {
 	return &domain.Error{Code: domain.ErrInvalid, Message: e.Error()}
 }
 
-// Warning is a problem with an input feature that does not stop an import:
-// invalid geometry is stored as it is so that the coverage audit can report it.
+// Warning is a problem with an input feature's geometry that does not stop
+// an import: invalid geometry is stored as it is so that the coverage audit
+// can report it, and a shape far from the plan or flattened by its CRS is
+// stored as given. Problem is the whole sentence to show.
 type Warning struct {
 	Index   int
 	Problem string

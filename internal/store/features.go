@@ -72,6 +72,21 @@ func (f *Features) Stamp(ctx context.Context, name string, view domain.View, lev
 	return s, err
 }
 
+// StampOf returns the data stamp of the view that workspace ws is, as
+// Stamp does for a plan's name and view.
+func (f *Features) StampOf(ctx context.Context, ws int64, level int) (Stamp, error) {
+	var s Stamp
+	err := f.q.QueryRow(ctx, `SELECT p.id, w.id, p.version + w.version, w.audit_version,
+		       @level > 0 AND (EXISTS (SELECT 1 FROM plan_level WHERE plan_id = p.id AND level = @level)
+		                    OR EXISTS (SELECT 1 FROM grid WHERE ws_id = w.id AND level = @level))
+		  FROM plan p JOIN workspace w ON w.plan_id = p.id WHERE w.id = @ws`,
+		pgx.NamedArgs{"ws": ws, "level": level}).Scan(&s.PlanID, &s.Workspace, &s.Version, &s.AuditVersion, &s.HasLevel)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s, domain.Errorf(domain.ErrNotFound, "workspace %d does not exist", ws)
+	}
+	return s, err
+}
+
 // Layer names a feature layer of a plan.
 type Layer int
 
@@ -89,15 +104,20 @@ type FeatureQuery struct {
 	PlanID    int64 // units and facilities are the plan's
 	Workspace int64 // grids and findings are the view's
 	Layer     Layer
-	Level     int   // grids: the level (0: all)
-	ID        int64 // one feature by id
-	After     int64 // keyset: only ids greater than After
-	Limit     int   // at most this many (0: no limit)
+	Level     int     // grids: the level (0: all)
+	ID        int64   // one feature by id
+	IDs       []int64 // only these features (nil: no such filter)
+	Code      string  // grids: one grid by code
+	After     int64   // keyset: only ids greater than After
+	Limit     int     // at most this many (0: no limit)
 	// BBox, in WGS84, keeps features whose geometry intersects it.
 	BBox *orb.Bound
 	// Property filters (exact match). Grids: Parent, Kind, Category;
 	// facilities: Type; findings: Parent, Kind, Severity, Check.
 	Parent, Kind, Category, Type, Severity, Check string
+	// ByCode orders grids by level and code instead of by id (keyset
+	// paging is by id, so it goes with After = 0).
+	ByCode bool
 }
 
 // layerSQL is the fixed SQL of each layer: the columns read, the table
@@ -149,6 +169,14 @@ func (q FeatureQuery) where(withKeyset bool) (string, pgx.NamedArgs) {
 		conds = append(conds, "t.id = @id")
 		args["id"] = q.ID
 	}
+	if q.IDs != nil {
+		conds = append(conds, "t.id = ANY(@ids)")
+		args["ids"] = q.IDs
+	}
+	if q.Layer == LayerGrids && q.Code != "" {
+		conds = append(conds, "t.code = @code")
+		args["code"] = q.Code
+	}
 	if withKeyset && q.After != 0 {
 		conds = append(conds, "t.id > @after")
 		args["after"] = q.After
@@ -191,7 +219,11 @@ func (f *Features) Count(ctx context.Context, q FeatureQuery) (int, error) {
 func (f *Features) Each(ctx context.Context, q FeatureQuery, fn func(any) error) error {
 	l := layers[q.Layer]
 	where, args := q.where(true)
-	sql := `SELECT ` + l.columns + l.from + where + ` ORDER BY t.id`
+	order := ` ORDER BY t.id`
+	if q.ByCode && q.Layer == LayerGrids {
+		order = ` ORDER BY t.level, t.code`
+	}
+	sql := `SELECT ` + l.columns + l.from + where + order
 	if q.Limit > 0 {
 		sql += ` LIMIT @limit`
 		args["limit"] = q.Limit
@@ -252,5 +284,34 @@ func (f *Features) Extents(ctx context.Context, ws int64) ([]LayerExtent, error)
 		var e LayerExtent
 		err := r.Scan(&e.Layer, &e.Level, &e.Bound.Min[0], &e.Bound.Min[1], &e.Bound.Max[0], &e.Bound.Max[1])
 		return e, err
+	})
+}
+
+// GridStamp is what tells a grid's tile content has changed without
+// reading its geometry: the version it last changed at (the grid row's
+// changed_at) and the computed figures tiles carry.
+type GridStamp struct {
+	ID           int64
+	ChangedAt    int64
+	Persons      *int
+	Households   *int
+	DeviationPct *float64
+	Band         *string
+}
+
+// GridStamps lists the grids of one level of a view (workspace ws) with
+// their stamps, in id order: a few bytes per grid, so a layer kept in
+// memory learns what changed since it was read and reads only that.
+func (f *Features) GridStamps(ctx context.Context, ws int64, level int) ([]GridStamp, error) {
+	rows, err := f.q.Query(ctx, `SELECT t.id, t.changed_at, s.persons, s.households, s.deviation_pct, s.band
+		FROM grid t LEFT JOIN grid_stats s ON s.ws_id = t.ws_id AND s.code = t.code
+		WHERE t.ws_id = @ws AND t.level = @level ORDER BY t.id`, pgx.NamedArgs{"ws": ws, "level": level})
+	if err != nil {
+		return nil, pgError(err, "grid stamps")
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (GridStamp, error) {
+		var g GridStamp
+		err := r.Scan(&g.ID, &g.ChangedAt, &g.Persons, &g.Households, &g.DeviationPct, &g.Band)
+		return g, err
 	})
 }

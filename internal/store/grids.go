@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -61,8 +61,14 @@ func InsertGrids(ctx context.Context, tx pgx.Tx, ws int64, grids []domain.Grid, 
 			SELECT (SELECT plan_id FROM workspace WHERE id = @ws), @ws, code, name, level, parent_code, kind, category,
 			       mode, properties, ST_Multi(ST_Transform(ST_GeomFromEWKB(wkb), 4326))
 			  FROM grid_in ORDER BY ord`, pgx.NamedArgs{"ws": ws})
-		return pgError(err, "grid")
+		if err != nil {
+			return pgError(err, "grid")
+		}
+		misplaced, err := misplacedGrids(ctx, tx, ws)
+		warnings = append(warnings, misplaced...)
+		return err
 	}()
+	slices.SortStableFunc(warnings, func(a, b Warning) int { return a.Index - b.Index })
 	return warnings, err
 }
 
@@ -143,7 +149,9 @@ func invalidGeometries(ctx context.Context, tx pgx.Tx, staging string) ([]Warnin
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Warning, error) {
 		var w Warning
-		err := r.Scan(&w.Index, &w.Problem)
+		var reason string
+		err := r.Scan(&w.Index, &reason)
+		w.Problem = "invalid (" + reason + "); stored as it is, the coverage audit reports it"
 		return w, err
 	})
 }
@@ -178,13 +186,6 @@ type GridFilter struct {
 	BBox *orb.Bound
 }
 
-// gridColumns reads a grid and its computed statistics; queries name the
-// grid table g and LEFT JOIN grid_stats s.
-const gridColumns = `g.id, g.code, g.name, g.level, coalesce(g.parent_code, ''), g.kind, g.category, coalesce(g.mode, ''),
-	g.properties, ST_AsEWKB(g.geom), g.changed_at, s.persons, s.households, s.deviation_pct, s.band`
-
-const gridFrom = ` FROM grid g LEFT JOIN grid_stats s ON s.ws_id = g.ws_id AND s.code = g.code `
-
 func scanGrid(row pgx.Row) (domain.Grid, error) {
 	var g domain.Grid
 	var kind, mode string
@@ -216,30 +217,23 @@ func scanGrid(row pgx.Row) (domain.Grid, error) {
 
 // EachGrid streams workspace ws's grids matching f, ordered by level and
 // code, to fn without holding them all in memory. fn's error stops the
-// stream.
+// stream. It is the feature layers' own read (Features.Each), in code
+// order.
 func (db *DB) EachGrid(ctx context.Context, ws int64, f GridFilter, fn func(domain.Grid) error) error {
-	where := []string{"g.ws_id = @ws"}
-	args := pgx.NamedArgs{"ws": ws}
-	if f.Level > 0 {
-		where = append(where, "g.level = @level")
-		args["level"] = f.Level
-	}
-	if f.BBox != nil {
-		where = append(where, "g.geom && ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4326)",
-			"ST_Intersects(g.geom, ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4326))")
-		args["minx"], args["miny"], args["maxx"], args["maxy"] = f.BBox.Min[0], f.BBox.Min[1], f.BBox.Max[0], f.BBox.Max[1]
-	}
-	// The conditions are fixed fragments of this function; values are arguments.
-	rows, err := db.pool.Query(ctx, `SELECT `+gridColumns+gridFrom+`WHERE `+strings.Join(where, " AND ")+` ORDER BY g.level, g.code`, args)
-	return eachRow(rows, err, scanGrid, fn)
+	q := FeatureQuery{Workspace: ws, Layer: LayerGrids, Level: f.Level, BBox: f.BBox, ByCode: true}
+	return db.Features().Each(ctx, q, func(v any) error { return fn(v.(domain.Grid)) })
 }
 
 // Grid returns one grid of workspace ws by code.
 func (db *DB) Grid(ctx context.Context, ws int64, code string) (domain.Grid, error) {
-	g, err := scanGrid(db.pool.QueryRow(ctx, `SELECT `+gridColumns+gridFrom+`WHERE g.ws_id = @ws AND g.code = @code`,
-		pgx.NamedArgs{"ws": ws, "code": code}))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return g, domain.Errorf(domain.ErrNotFound, "grid %q does not exist in this plan", code)
+	var g domain.Grid
+	found := false
+	err := db.Features().Each(ctx, FeatureQuery{Workspace: ws, Layer: LayerGrids, Code: code}, func(v any) error {
+		g, found = v.(domain.Grid), true
+		return nil
+	})
+	if err == nil && !found {
+		err = domain.Errorf(domain.ErrNotFound, "grid %q does not exist in this plan", code)
 	}
 	return g, err
 }

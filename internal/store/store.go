@@ -25,11 +25,19 @@ type DB struct {
 	pool *pgxpool.Pool
 }
 
+// DefaultMaxConns is the pool's size unless Options say otherwise. The
+// editing layer holds up to 8 connections for change sets in flight while
+// the checks prepare on others, audits read on several at once, and every
+// other request takes one for a moment: 32 leaves room for all of that
+// (pgx's own default, 4, let four slow requests stall the rest).
+const DefaultMaxConns = 32
+
 // Options tune the pool.
 type Options struct {
 	// StatementTimeout bounds every statement; zero means one minute.
 	StatementTimeout time.Duration
-	MaxConns         int32
+	// MaxConns bounds the pool; zero means DefaultMaxConns.
+	MaxConns int32
 }
 
 // Open connects to the database at dsn (a URL or key=value string).
@@ -44,6 +52,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	}
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(timeout.Milliseconds(), 10)
 	cfg.ConnConfig.RuntimeParams["application_name"] = "gridplan"
+	cfg.MaxConns = DefaultMaxConns
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
 	}
@@ -80,7 +89,11 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	if err := m.LoadMigrations(migrations.FS); err != nil {
+	files, err := migrations.FS()
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if err := m.LoadMigrations(files); err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
 	if err := m.Migrate(ctx); err != nil {
@@ -109,7 +122,10 @@ func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 }
 
 // pgError translates PostgreSQL errors that mean "bad input" into domain
-// errors; others pass through as internal errors.
+// errors. A cancelled statement or one past the statement timeout (57014)
+// is unavailable, not bad input: the same request may succeed later, and
+// domain.ErrorCode says so of the driver's error as it is. Internal errors
+// (XX000: GEOS failing on a geometry, say) pass through as internal.
 func pgError(err error, what string) error {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
@@ -118,10 +134,10 @@ func pgError(err error, what string) error {
 	switch pgErr.Code {
 	case "23505": // unique_violation
 		return domain.Errorf(domain.ErrConflict, "%s already exists", what)
-	case "23514", "23502", "22P02", "XX000": // check, not null, bad text, PostGIS parse errors
+	case "23514", "23502", "22P02": // check, not null, bad text
 		return domain.Errorf(domain.ErrInvalid, "%s: %s", what, pgErr.Message)
-	case "57014": // query_canceled (statement timeout)
-		return domain.Errorf(domain.ErrTooLarge, "%s: the database gave up after the statement timeout", what)
+	case "22021", "22P05": // NUL or invalid UTF-8 in text, \u0000 in JSON
+		return domain.Errorf(domain.ErrInvalid, "%s: text cannot contain a NUL character or invalid UTF-8", what)
 	}
 	return err
 }

@@ -241,14 +241,14 @@ func TestReplaceFindings(t *testing.T) {
 			Reason: "ground covered by no grid", Geometry: square(113.6, 34.7, 0.0001)[0]},
 		{Kind: "multipart", Severity: domain.SeverityWarning, Level: 1},
 	}
-	if err := db.ReplaceFindings(ctx, p.ID, "coverage", first); err != nil {
+	if err := db.ReplaceFindings(ctx, p.ID, "coverage", "", first); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ReplaceFindings(ctx, p.ID, "balance", []domain.Finding{{Kind: "over_band", Severity: domain.SeverityWarning}}); err != nil {
+	if err := db.ReplaceFindings(ctx, p.ID, "balance", "", []domain.Finding{{Kind: "over_band", Severity: domain.SeverityWarning}}); err != nil {
 		t.Fatal(err)
 	}
 	// A new coverage audit replaces only coverage findings.
-	if err := db.ReplaceFindings(ctx, p.ID, "coverage", first[:1]); err != nil {
+	if err := db.ReplaceFindings(ctx, p.ID, "coverage", "", first[:1]); err != nil {
 		t.Fatal(err)
 	}
 	var got []domain.Finding

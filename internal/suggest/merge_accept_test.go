@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/gridplan/gridplan/internal/bench/reference"
 	"github.com/gridplan/gridplan/internal/domain"
 )
 
@@ -21,7 +22,7 @@ import (
 // by the editing layer and none refused; the first is then applied.
 func TestMergesKeepTheWalkingRule(t *testing.T) {
 	f := newFixture(t)
-	if err := f.db.EnsurePgRouting(context.Background()); err != nil {
+	if err := reference.EnsurePgRouting(context.Background(), f.db.Pool()); err != nil {
 		t.Fatal(err)
 	}
 	parents := f.codes(`g.parent_code FROM grid g JOIN grid_stats s ON s.ws_id = g.ws_id AND s.code = g.code

@@ -62,6 +62,23 @@ func (s *Service) Rebalance(ctx context.Context, plan domain.Plan, code string, 
 	return ans, err
 }
 
+// Worked is a rebalancing with the ground it was computed on and the band
+// it aimed at, for measuring how it came out (internal/bench).
+type Worked struct {
+	Graph       *Graph
+	Rebalancing *Rebalancing
+	Band        domain.Band
+}
+
+// RebalanceWorked is Rebalance with the rebalancing behind its answer.
+func (s *Service) RebalanceWorked(ctx context.Context, plan domain.Plan, code string, opt RebalanceOptions) (*RebalanceAnswer, Worked, error) {
+	ans, r, err := s.rebalance(ctx, plan, code, opt)
+	if err != nil {
+		return nil, Worked{}, err
+	}
+	return ans, Worked{Graph: r.g, Rebalancing: r.rb, Band: r.band}, nil
+}
+
 // rebalanced is a rebalancing with what it was computed on.
 type rebalanced struct {
 	g     *Graph

@@ -2,9 +2,8 @@ package tiles
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
 	"math"
-	"net/http"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -37,27 +36,57 @@ const (
 	worldHalf = math.Pi * 6378137
 )
 
-// layerKey names one collection at one data stamp and datum.
+// layerKey names one collection of one view in one datum. A layer is kept
+// per key and brought up to date in place as the data changes (refresh),
+// so one edit rebuilds only what it touched.
 type layerKey struct {
-	ws, version, audit int64
-	coll               string
-	gcj02              bool
+	ws    int64
+	coll  string
+	gcj02 bool
 }
 
+// stamp is a state of a layer's data: the view's Version and
+// AuditVersion, each only ever growing.
+type stamp [2]int64
+
+func stampOf(st store.Stamp) stamp { return stamp{st.Version, st.AuditVersion} }
+
+// after reports whether s is a later state than t.
+func (s stamp) after(t stamp) bool { return s[0] > t[0] || s[1] > t[1] }
+
 // layer is one collection in Web Mercator, with its simplified geometry
-// per zoom built on first use.
+// per zoom built on first use. Features removed by a refresh stay as
+// tombstones (nil geom) until the layer is read afresh.
 type layer struct {
+	key   layerKey
+	kind  store.Layer
+	level int
 	name  string
-	once  sync.Once
-	err   error
-	feats []tileFeature
-	mu    sync.Mutex
-	zooms map[int]*zoomGeoms
+
+	mu     sync.RWMutex // refresh writes; tiles read
+	at     stamp        // the data the layer holds
+	base   stamp        // what a tile no dirty region touches is at
+	feats  []tileFeature
+	byID   map[int64]int
+	grids  map[int64]store.GridStamp // grid layers: each grid as read
+	dirty  []dirtyRegion
+	zoomMu sync.Mutex // guards the zooms map itself
+	zooms  map[int]*zoomGeoms
 }
+
+// dirtyRegion is ground whose tiles changed at a stamp (Web Mercator).
+type dirtyRegion struct {
+	bound orb.Bound
+	at    stamp
+}
+
+// maxDirty bounds the regions kept; past it the layer's base moves to its
+// current stamp and every tile is made again once.
+const maxDirty = 256
 
 type tileFeature struct {
 	id       int64
-	geom     orb.Geometry
+	geom     orb.Geometry // nil: removed
 	bound    orb.Bound
 	props    geojson.Properties // every scalar property
 	overview geojson.Properties // what styling needs
@@ -78,119 +107,181 @@ var overviewProps = map[store.Layer][]string{
 	store.LayerFindings:   {"kind", "severity"},
 }
 
-// layer returns the layer for a collection, loading it on first use. Old
-// layers (other versions) age out after s.max newer ones.
+// layer returns the collection's layer at st or later: read on first use,
+// brought up to date when the data moved on since (only the grids that
+// changed are read again). Loads of one key are shared.
 func (s *Service) layer(ctx context.Context, c ogcapi.CollectionID, st store.Stamp, gcj02 bool) (*layer, error) {
-	key := layerKey{st.Workspace, st.Version, st.AuditVersion, c.String(), gcj02}
-	s.mu.Lock()
-	l, ok := s.layers[key]
+	key := layerKey{st.Workspace, c.String(), gcj02}
+	l, ok := s.layers.Get(key)
 	if !ok {
-		l = &layer{name: c.String(), zooms: map[int]*zoomGeoms{}}
-		s.layers[key] = l
-		s.order = append(s.order, key)
-		for len(s.order) > s.max {
-			delete(s.layers, s.order[0])
-			s.order = s.order[1:]
+		v, err, _ := s.loading.Do(fmt.Sprint(key), func() (any, error) {
+			if l, ok := s.layers.Get(key); ok {
+				return l, nil
+			}
+			l := &layer{key: key, kind: c.Layer, level: c.Level, name: c.String(), zooms: map[int]*zoomGeoms{}}
+			if err := l.reload(context.WithoutCancel(ctx), s.db, st.PlanID); err != nil {
+				return nil, err
+			}
+			s.layers.Put(key, l)
+			return l, nil
+		})
+		if err != nil {
+			return nil, err
 		}
+		l = v.(*layer)
 	}
-	s.mu.Unlock()
-	l.once.Do(func() { l.err = l.load(ctx, s.db, c, st, gcj02) })
-	if l.err != nil {
-		s.mu.Lock()
-		if s.layers[key] == l {
-			delete(s.layers, key) // let the next request try again
+	if stampOf(st).after(l.current()) {
+		if err := l.refresh(ctx, s.db, st.PlanID); err != nil {
+			return nil, err
 		}
-		s.mu.Unlock()
+		s.layers.Account(key)
 	}
-	return l, l.err
+	return l, nil
 }
 
-func (l *layer) load(ctx context.Context, db *store.DB, c ogcapi.CollectionID, st store.Stamp, gcj02 bool) error {
-	keep := overviewProps[c.Layer]
-	q := store.FeatureQuery{PlanID: st.PlanID, Workspace: st.Workspace, Layer: c.Layer, Level: c.Level}
-	return db.Features().Each(ctx, q, func(v any) error {
-		f := ogcapi.Feature(v)
-		if f.Geometry == nil {
-			return nil
+func (l *layer) current() stamp {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.at
+}
+
+// feature is a value of the layer as a tile feature, in Web Mercator.
+func (l *layer) feature(v any) (tileFeature, bool) {
+	f := ogcapi.Feature(v)
+	if f.Geometry == nil {
+		return tileFeature{}, false
+	}
+	g := f.Geometry
+	if l.key.gcj02 {
+		g = geo.ToGCJ02(g)
+	} else {
+		g = orb.Clone(g)
+	}
+	g = project.Geometry(g, project.WGS84.ToMercator)
+	tf := tileFeature{geom: g, bound: g.Bound(), props: geojson.Properties{}, overview: geojson.Properties{}}
+	tf.id, _ = f.ID.(int64)
+	for k, v := range f.Properties {
+		switch v.(type) {
+		case string, int, int64, float64, bool:
+			tf.props[k] = v
 		}
-		g := f.Geometry
-		if gcj02 {
-			g = geo.ToGCJ02(g)
-		} else {
-			g = orb.Clone(g)
+	}
+	for _, k := range overviewProps[l.kind] {
+		if v, ok := tf.props[k]; ok {
+			tf.overview[k] = overviewValue(k, v)
 		}
-		g = project.Geometry(g, project.WGS84.ToMercator)
-		tf := tileFeature{geom: g, bound: g.Bound(), props: geojson.Properties{}, overview: geojson.Properties{}}
-		tf.id, _ = f.ID.(int64)
-		for k, v := range f.Properties {
-			switch v.(type) {
-			case string, int, int64, float64, bool:
-				tf.props[k] = v
-			}
+	}
+	return tf, true
+}
+
+// size is about how many bytes the layer holds, for the cache's budget:
+// its coordinates, once per zoom simplified, and the properties.
+func (l *layer) size() int64 {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	l.zoomMu.Lock()
+	zooms := int64(len(l.zooms))
+	l.zoomMu.Unlock()
+	var n int64
+	for _, f := range l.feats {
+		if f.geom != nil {
+			n += int64(geo.NumPoints(f.geom))*16*(1+zooms) + 400
 		}
-		for _, k := range keep {
-			if v, ok := tf.props[k]; ok {
-				tf.overview[k] = overviewValue(k, v)
-			}
-		}
-		l.feats = append(l.feats, tf)
-		return nil
-	})
+	}
+	return n
 }
 
 // geoms returns the layer's geometry simplified for zoom z: polygons
 // together, so shared boundaries stay shared.
+// The caller holds l.mu (read or write).
 func (l *layer) geoms(z int) []orb.Geometry {
-	l.mu.Lock()
+	l.zoomMu.Lock()
 	zg, ok := l.zooms[z]
 	if !ok {
 		zg = &zoomGeoms{}
 		l.zooms[z] = zg
 	}
-	l.mu.Unlock()
+	l.zoomMu.Unlock()
 	zg.once.Do(func() {
 		zg.geoms = make([]orb.Geometry, len(l.feats))
-		var polys []orb.MultiPolygon
-		var at []int
-		for i, f := range l.feats {
-			zg.geoms[i] = f.geom
-			switch g := f.geom.(type) {
-			case orb.MultiPolygon:
-				polys, at = append(polys, g), append(at, i)
-			case orb.Polygon:
-				polys, at = append(polys, orb.MultiPolygon{g}), append(at, i)
-			}
+		all := make([]int, len(l.feats))
+		for i := range all {
+			all[i] = i
 		}
-		if z > MaxZoom || len(polys) == 0 {
-			return // below a pixel's tenth: nothing to gain
-		}
-		tol := simplifyPixels * tileSpan(z) / 512
-		for k, mp := range geo.SimplifyShared(polys, tol) {
-			zg.geoms[at[k]] = mp
-		}
+		l.simplify(z, zg, all, all)
 	})
 	return zg.geoms
+}
+
+// simplify sets, for zoom z, the simplified shape of the features at
+// indexes keep, simplifying the polygons at indexes among (a superset of
+// keep) together so that shared boundaries stay shared.
+func (l *layer) simplify(z int, zg *zoomGeoms, among, keep []int) {
+	var polys []orb.MultiPolygon
+	var at []int
+	for _, i := range among {
+		switch g := l.feats[i].geom.(type) {
+		case orb.MultiPolygon:
+			polys, at = append(polys, g), append(at, i)
+		case orb.Polygon:
+			polys, at = append(polys, orb.MultiPolygon{g}), append(at, i)
+		}
+	}
+	for _, i := range keep {
+		zg.geoms[i] = l.feats[i].geom
+	}
+	if z > MaxZoom || len(polys) == 0 {
+		return // below a pixel's tenth: nothing to gain
+	}
+	kept := make(map[int]bool, len(keep))
+	for _, i := range keep {
+		kept[i] = true
+	}
+	tol := simplifyPixels * tileSpan(z) / 512
+	for k, mp := range geo.SimplifyShared(polys, tol) {
+		if kept[at[k]] {
+			zg.geoms[at[k]] = mp
+		}
+	}
 }
 
 // tileSpan is a tile's width in Web Mercator metres at zoom z.
 func tileSpan(z int) float64 { return 2 * worldHalf / float64(uint64(1)<<z) }
 
-// tile encodes one tile; nil when nothing is in it.
+// tileBox is tile z/x/y's ground in Web Mercator, padded by margin tile
+// units.
+func tileBox(z, x, y int, margin float64) orb.Bound {
+	span := tileSpan(z)
+	minX, maxY := -worldHalf+float64(x)*span, worldHalf-float64(y)*span
+	pad := span * margin / extent
+	return orb.Bound{Min: orb.Point{minX - pad, maxY - span - pad}, Max: orb.Point{minX + span + pad, maxY + pad}}
+}
+
+// tileStamp is the state tile z/x/y shows: that of the latest change in
+// reach of it, else the layer's base. The caller holds l.mu.
+func (l *layer) tileStamp(z, x, y int) stamp {
+	box := tileBox(z, x, y, buffer)
+	at := l.base
+	for _, d := range l.dirty {
+		if d.at.after(at) && d.bound.Intersects(box) {
+			at = d.at
+		}
+	}
+	return at
+}
+
+// tile encodes one tile; nil when nothing is in it. The caller holds l.mu.
 func (l *layer) tile(z, x, y int) ([]byte, error) {
 	span := tileSpan(z)
 	minX, maxY := -worldHalf+float64(x)*span, worldHalf-float64(y)*span
-	around := func(margin float64) orb.Bound {
-		pad := span * margin / extent
-		return orb.Bound{Min: orb.Point{minX - pad, maxY - span - pad}, Max: orb.Point{minX + span + pad, maxY + pad}}
-	}
-	box, window := around(buffer), around(clipMargin)
+	box, window := tileBox(z, x, y, buffer), tileBox(z, x, y, clipMargin)
 	toTile := func(p orb.Point) orb.Point {
 		return orb.Point{math.Round((p[0] - minX) / span * extent), math.Round((maxY - p[1]) / span * extent)}
 	}
 	geoms := l.geoms(z)
 	var feats []*geojson.Feature
 	for i, f := range l.feats {
-		if !f.bound.Intersects(box) {
+		if f.geom == nil || !f.bound.Intersects(box) {
 			continue
 		}
 		g := geoms[i]
@@ -212,96 +303,4 @@ func (l *layer) tile(z, x, y int) ([]byte, error) {
 		return nil, nil
 	}
 	return mvt.Marshal(mvt.Layers{{Name: l.name, Version: 2, Extent: extent, Features: feats}})
-}
-
-// tileGeometry cleans a geometry in integer tile coordinates: repeated
-// points go, rings that rounded away go, and rings are wound as MVT wants
-// (exterior rings positive by the surveyor's formula with y down).
-func tileGeometry(g orb.Geometry) orb.Geometry {
-	switch g := g.(type) {
-	case orb.Polygon:
-		p := tilePolygon(g)
-		if p == nil {
-			return nil
-		}
-		return p
-	case orb.MultiPolygon:
-		var out orb.MultiPolygon
-		for _, p := range g {
-			if q := tilePolygon(p); q != nil {
-				out = append(out, q)
-			}
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		return out
-	case orb.Collection:
-		return nil // findings without a single type; MVT has no collections
-	}
-	return g
-}
-
-func tilePolygon(p orb.Polygon) orb.Polygon {
-	var out orb.Polygon
-	for i, r := range p {
-		var c orb.Ring
-		for _, pt := range r {
-			if len(c) == 0 || c[len(c)-1] != pt {
-				c = append(c, pt)
-			}
-		}
-		if len(c) > 0 && c[0] != c[len(c)-1] {
-			c = append(c, c[0])
-		}
-		a := geo.SignedArea(c)
-		if len(c) < 4 || a == 0 {
-			if i == 0 {
-				return nil
-			}
-			continue
-		}
-		if (i == 0) != (a > 0) {
-			c.Reverse()
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
-}
-
-// fields lists a layer's attribute names for TileJSON.
-func fields(l store.Layer, z int) map[string]string {
-	out := map[string]string{}
-	for _, k := range overviewProps[l] {
-		out[k] = "styling (every zoom)"
-	}
-	switch l {
-	case store.LayerGrids:
-		for _, k := range []string{"code", "name", "parent", "persons", "households"} {
-			out[k] = "from z13"
-		}
-	case store.LayerUnits:
-		out["name"], out["households"] = "from z13", "from z13"
-	case store.LayerFacilities:
-		out["name"] = "from z13"
-	case store.LayerFindings:
-		out["check"], out["reason"], out["area_m2"] = "from z13", "from z13", "from z13"
-	}
-	return out
-}
-
-// overviewValue rounds the deviation to a whole percent in overview tiles:
-// colour classes are far coarser, and repeated values keep MVT's value
-// table, and so the tile, small.
-func overviewValue(k string, v any) any {
-	if f, ok := v.(float64); ok && k == "deviation_pct" {
-		return math.Round(f)
-	}
-	return v
 }

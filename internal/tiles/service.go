@@ -14,15 +14,18 @@ package tiles
 
 import (
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/go-chi/chi/v5"
+	"golang.org/x/sync/singleflight"
 
+	"github.com/gridplan/gridplan/internal/cache"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/httpx"
 	"github.com/gridplan/gridplan/internal/ogcapi"
 	"github.com/gridplan/gridplan/internal/store"
 )
@@ -42,28 +45,31 @@ type Options struct {
 	WriteError func(w http.ResponseWriter, r *http.Request, err error)
 	// Cache holds encoded tiles; nil keeps none.
 	Cache *ogcapi.Cache
-	// Layers bounds how many layers (collection × version × datum) are kept
-	// in memory; 0 means 8.
-	Layers int
+	// LayerBytes bounds the memory of the layers kept (collection × view
+	// × datum, each kept up to date in place); 0 means 128 MiB.
+	LayerBytes int64
 }
 
 // Service answers tile requests.
 type Service struct {
-	db     *store.DB
-	log    *slog.Logger
-	fail   func(w http.ResponseWriter, r *http.Request, err error)
-	cache  *ogcapi.Cache
-	mu     sync.Mutex
-	layers map[layerKey]*layer
-	order  []layerKey // oldest first
-	max    int
+	db      *store.DB
+	log     *slog.Logger
+	fail    func(w http.ResponseWriter, r *http.Request, err error)
+	cache   *ogcapi.Cache
+	layers  *cache.Cache[layerKey, *layer]
+	loading singleflight.Group // first reads of a layer, shared
 }
 
 // New returns the service on db.
 func New(db *store.DB, log *slog.Logger, opts Options) *Service {
-	s := &Service{db: db, log: log, fail: opts.WriteError, cache: opts.Cache, layers: map[layerKey]*layer{}, max: opts.Layers}
-	if s.max == 0 {
-		s.max = 8
+	budget := opts.LayerBytes
+	if budget == 0 {
+		budget = 128 << 20
+	}
+	s := &Service{db: db, log: log, fail: opts.WriteError, cache: opts.Cache,
+		layers: cache.New[layerKey](budget, (*layer).size)}
+	if s.fail == nil {
+		s.fail = httpx.NewProblems(log).Write
 	}
 	if s.cache == nil {
 		s.cache = ogcapi.NewCache(0)
@@ -136,13 +142,27 @@ func (s *Service) tile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	id := chi.URLParam(r, "collectionId")
+	id, err := httpx.PathParam(r, "collectionId")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	c, st, err := ogcapi.Resolve(r.Context(), s.db.Features(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	etag := ogcapi.ETag(st, r, "mvt")
+	l, err := s.layer(r.Context(), c, st, t.gcj02)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	// A tile is named by the state of what it shows, not of the whole
+	// view: an edit elsewhere leaves its ETag and cache entry as they were.
+	at := l.tileStamp(t.z, t.x, t.y)
+	etag := tileETag(st, l.key, t, at)
 	if ogcapi.NotModified(w, r, etag) {
 		return
 	}
@@ -155,11 +175,6 @@ func (s *Service) tile(w http.ResponseWriter, r *http.Request) {
 		serveTile(w, r, e.Body)
 		return
 	}
-	l, err := s.layer(r.Context(), c, st, t.gcj02)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	b, err := l.tile(t.z, t.x, t.y)
 	if err != nil {
 		s.fail(w, r, err)
@@ -167,6 +182,13 @@ func (s *Service) tile(w http.ResponseWriter, r *http.Request) {
 	}
 	s.cache.Put(key, mvtType, b)
 	serveTile(w, r, b)
+}
+
+// tileETag names one tile at the state it shows.
+func tileETag(st store.Stamp, k layerKey, t tileRequest, at stamp) string {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d|%d|%s|%v|%d/%d/%d|%d.%d", st.PlanID, k.ws, k.coll, k.gcj02, t.z, t.x, t.y, at[0], at[1])
+	return `W/"` + strconv.FormatUint(h.Sum64(), 36) + `"`
 }
 
 const mvtType = "application/vnd.mapbox-vector-tile"
@@ -187,7 +209,12 @@ func version(st store.Stamp) string { return fmt.Sprintf("%d.%d", st.Version, st
 
 // tileJSON describes a collection's tiles (TileJSON 3.0).
 func (s *Service) tileJSON(w http.ResponseWriter, r *http.Request) {
-	id, ok := strings.CutSuffix(chi.URLParam(r, "tileset"), ".json")
+	tileset, err := httpx.PathParam(r, "tileset")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, ok := strings.CutSuffix(tileset, ".json")
 	if !ok {
 		s.fail(w, r, domain.Errorf(domain.ErrNotFound, "no resource at %s: TileJSON is at /tiles/{collection}.json", r.URL.Path))
 		return

@@ -134,32 +134,39 @@ func TestOverviewTilesShareBoundaries(t *testing.T) {
 		if status != 200 || err != nil || len(layers) != 1 {
 			t.Fatalf("z%d: %d %v", z, status, err)
 		}
-		var polys []string
-		for _, f := range layers[0].Features {
-			if f.Properties["mode"] == "overlay" {
-				continue
-			}
-			polys = append(polys, wkt.MarshalString(f.Geometry))
+		sum, union, holes, n := tileTiling(t, db, layers[0])
+		if n < 50 {
+			t.Fatalf("z%d: only %d grids in the tile", z, n)
 		}
-		if len(polys) < 50 {
-			t.Fatalf("z%d: only %d grids in the tile", z, len(polys))
-		}
-		// In tile units: overlap is area counted twice; cracks are holes in
-		// the union (the demo's grids tile the district without holes).
-		var sum, union, holes float64
-		err = db.Pool().QueryRow(context.Background(), `
-			WITH g AS (SELECT ST_GeomFromText(w) AS geom FROM unnest(@polys::text[]) w),
-			     u AS (SELECT ST_Union(geom) AS geom FROM g),
-			     parts AS (SELECT (ST_Dump(geom)).geom AS p FROM u)
-			SELECT (SELECT sum(ST_Area(geom)) FROM g), (SELECT ST_Area(geom) FROM u),
-			       (SELECT coalesce(sum(ST_Area(ST_MakePolygon(ST_ExteriorRing(p))) - ST_Area(p)), 0) FROM parts)`,
-			pgx.NamedArgs{"polys": polys}).Scan(&sum, &union, &holes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("z%d: %d grids, area %.0f units², overlap %.3f, holes %.3f", z, len(polys), union, sum-union, holes)
+		t.Logf("z%d: %d grids, area %.0f units², overlap %.3f, holes %.3f", z, n, union, sum-union, holes)
 		if sum-union > 1e-6*union || holes > 1e-6*union {
 			t.Errorf("z%d: simplified grids overlap by %.3f units² and leave %.3f units² of cracks", z, sum-union, holes)
 		}
 	}
+}
+
+// tileTiling asks PostGIS how the base and carve-out grids of a decoded
+// tile layer (which tile the ground; overlay specials lie on top by
+// design) fit together, in tile units: the sum of their areas, the area
+// of their union, the holes in the union, and how many there are.
+func tileTiling(t *testing.T, db *store.DB, layer *mvt.Layer) (sum, union, holes float64, n int) {
+	t.Helper()
+	var polys []string
+	for _, f := range layer.Features {
+		if f.Properties["mode"] == "overlay" {
+			continue
+		}
+		polys = append(polys, wkt.MarshalString(f.Geometry))
+	}
+	err := db.Pool().QueryRow(context.Background(), `
+		WITH g AS (SELECT ST_GeomFromText(w) AS geom FROM unnest(@polys::text[]) w),
+		     u AS (SELECT ST_Union(geom) AS geom FROM g),
+		     parts AS (SELECT (ST_Dump(geom)).geom AS p FROM u)
+		SELECT (SELECT coalesce(sum(ST_Area(geom)), 0) FROM g), (SELECT coalesce(ST_Area(geom), 0) FROM u),
+		       (SELECT coalesce(sum(ST_Area(ST_MakePolygon(ST_ExteriorRing(p))) - ST_Area(p)), 0) FROM parts)`,
+		pgx.NamedArgs{"polys": polys}).Scan(&sum, &union, &holes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum, union, holes, len(polys)
 }

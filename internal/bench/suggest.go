@@ -1,4 +1,4 @@
-package suggest
+package bench
 
 import (
 	"context"
@@ -8,36 +8,30 @@ import (
 	"time"
 
 	"github.com/gridplan/gridplan/internal/audit"
-	"github.com/gridplan/gridplan/internal/balance"
-	"github.com/gridplan/gridplan/internal/bench"
 	"github.com/gridplan/gridplan/internal/circles"
-	"github.com/gridplan/gridplan/internal/coverage"
 	"github.com/gridplan/gridplan/internal/domain"
-	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/store"
+	"github.com/gridplan/gridplan/internal/suggest"
 )
 
-// Bench measures the assistant on plan (the demo district), in one run:
-// a split proposal for every over-band grid, merge proposals for every
-// street with an under-band community, a rebalancing of every community
-// with out-of-band grids — each computed, then previewed by the editing
-// layer — and the rebalancings against the naive baseline (fresh
+// Suggest measures the redistricting assistant on the demo district, in
+// one run: a split proposal for every over-band grid, merge proposals for
+// every street with an under-band community, a rebalancing of every
+// community with out-of-band grids — each computed, then previewed by the
+// editing layer — and the rebalancings against the naive baseline (fresh
 // equal-household k-means regions of the same ground): grids within the
-// band, households moved, ground changed, compactness. `gridplan bench
-// suggest` prints it.
-func Bench(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([]bench.Result, error) {
+// band, households moved, ground changed, compactness.
+func Suggest(ctx context.Context, s Setup) ([]Result, error) {
 	ctx = domain.WithActor(ctx, domain.CLIActor())
-	walks := circles.New(db, circles.Options{})
-	checks := balance.New(db, balance.Options{})
-	a := audit.New(audit.Check{Name: audit.Coverage, Checker: coverage.New(db, coverage.Options{})},
-		audit.Check{Name: audit.Balance, Checker: checks}, audit.Check{Name: audit.Circles, Checker: walks})
-	if _, err := a.Run(ctx, plan, []string{audit.Balance}); err != nil {
+	a := s.NewAuditor()
+	if _, err := a.Run(ctx, s.Plan, []string{audit.Balance}); err != nil {
 		return nil, err
 	}
-	s := New(db, editing.New(db, a, nil, editing.Options{}), walks, nil)
-	var out []bench.Result
-	for _, step := range []func(context.Context, *Service, domain.Plan, int) ([]bench.Result, error){benchSplits, benchMerges, benchRebalance} {
-		rs, err := step(ctx, s, plan, runs)
+	walks, _ := a.Checker(audit.Circles).(*circles.Checker)
+	svc := suggest.New(s.DB, s.NewEditing(a), walks, nil)
+	var out []Result
+	for _, step := range []func(context.Context, *store.DB, *suggest.Service, domain.Plan) ([]Result, error){suggestSplits, suggestMerges, suggestRebalance} {
+		rs, err := step(ctx, s.DB, svc, s.Plan)
 		if err != nil {
 			return nil, err
 		}
@@ -48,9 +42,9 @@ func Bench(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([]ben
 
 // outOfBand lists the codes of level's base grids out of band (or, with
 // parents, their parents), from the balance results just stored.
-func outOfBand(ctx context.Context, s *Service, plan domain.Plan, level int, band string, parents bool) ([]string, error) {
+func outOfBand(ctx context.Context, db *store.DB, plan domain.Plan, level int, band string, parents bool) ([]string, error) {
 	var out []string
-	err := s.db.EachGrid(ctx, plan.Workspace, store.GridFilter{Level: level}, func(g domain.Grid) error {
+	err := db.EachGrid(ctx, plan.Workspace, store.GridFilter{Level: level}, func(g domain.Grid) error {
 		if g.Kind != domain.KindBase || g.Stats == nil || g.Stats.Band == "within" || (band != "" && g.Stats.Band != band) {
 			return nil
 		}
@@ -94,8 +88,8 @@ func (t timed) total() time.Duration {
 	return sum
 }
 
-func benchSplits(ctx context.Context, s *Service, plan domain.Plan, _ int) ([]bench.Result, error) {
-	over, err := outOfBand(ctx, s, plan, 3, "over", false)
+func suggestSplits(ctx context.Context, db *store.DB, s *suggest.Service, plan domain.Plan) ([]Result, error) {
+	over, err := outOfBand(ctx, db, plan, 3, "over", false)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +97,7 @@ func benchSplits(ctx context.Context, s *Service, plan domain.Plan, _ int) ([]be
 	infeasible, within, refused, apart := 0, 0, 0, 0
 	for _, code := range over {
 		start := time.Now()
-		ans, err := s.Split(ctx, plan, code, SplitOptions{})
+		ans, err := s.Split(ctx, plan, code, suggest.SplitOptions{})
 		if domain.ErrorCode(err) == domain.ErrInvalid && strings.Contains(domain.ErrorMessage(err), "no number of parts") {
 			infeasible++
 			continue
@@ -113,7 +107,7 @@ func benchSplits(ctx context.Context, s *Service, plan domain.Plan, _ int) ([]be
 		}
 		compute = append(compute, time.Since(start))
 		start = time.Now()
-		ans, err = s.Split(ctx, plan, code, SplitOptions{Preview: true})
+		ans, err = s.Split(ctx, plan, code, suggest.SplitOptions{Preview: true})
 		if err != nil {
 			return nil, err
 		}
@@ -129,14 +123,14 @@ func benchSplits(ctx context.Context, s *Service, plan domain.Plan, _ int) ([]be
 	}
 	note := fmt.Sprintf("%d over-band level-3 grids: %d cannot be split within the band by any number of parts (501–599 households); of the other %d, the top proposal is within the band for %d, no split along child grids is for %d, %d refused by the editing layer",
 		len(over), infeasible, len(compute), within, apart, refused)
-	return []bench.Result{
+	return []Result{
 		{Name: "split proposal, one grid (median; max " + ms(compute.max()) + ")", Measured: compute.median(), Target: "< 200 ms", Note: note},
 		{Name: "split proposals previewed by the editing layer (3 dry runs; median)", Measured: preview.median(), Note: "max " + ms(preview.max())},
 	}, nil
 }
 
-func benchMerges(ctx context.Context, s *Service, plan domain.Plan, _ int) ([]bench.Result, error) {
-	streets, err := outOfBand(ctx, s, plan, 2, "under", true)
+func suggestMerges(ctx context.Context, db *store.DB, s *suggest.Service, plan domain.Plan) ([]Result, error) {
+	streets, err := outOfBand(ctx, db, plan, 2, "under", true)
 	if err != nil {
 		return nil, err
 	}
@@ -145,20 +139,20 @@ func benchMerges(ctx context.Context, s *Service, plan domain.Plan, _ int) ([]be
 	var cold time.Duration
 	for i, code := range streets {
 		start := time.Now()
-		ans, err := s.Merge(ctx, plan, code, MergeOptions{})
+		ans, err := s.Merge(ctx, plan, code, suggest.MergeOptions{})
 		if err != nil {
 			return nil, err
 		}
 		if i == 0 {
 			cold = time.Since(start) // loads the walking network and snaps every unit
 			start = time.Now()
-			if ans, err = s.Merge(ctx, plan, code, MergeOptions{}); err != nil {
+			if ans, err = s.Merge(ctx, plan, code, suggest.MergeOptions{}); err != nil {
 				return nil, err
 			}
 		}
 		compute = append(compute, time.Since(start))
 		start = time.Now()
-		if ans, err = s.Merge(ctx, plan, code, MergeOptions{Preview: true}); err != nil {
+		if ans, err = s.Merge(ctx, plan, code, suggest.MergeOptions{Preview: true}); err != nil {
 			return nil, err
 		}
 		preview = append(preview, time.Since(start))
@@ -167,10 +161,8 @@ func benchMerges(ctx context.Context, s *Service, plan domain.Plan, _ int) ([]be
 	}
 	note := fmt.Sprintf("%d streets with an under-band community: %d merges keep the rule (community service centre within 10 min), %d unions within the band break it; the first call, loading the network, took %s",
 		len(streets), proposals, rejected, ms(cold))
-	return []bench.Result{
+	return []Result{
 		{Name: "merge proposals, a street's communities (max; median " + ms(compute.median()) + ")", Measured: compute.max(), Target: "< 1 s", Note: note},
 		{Name: "the same, previewed by the editing layer (max)", Measured: preview.max()},
 	}, nil
 }
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }

@@ -1,4 +1,4 @@
-package suggest
+package bench
 
 import (
 	"context"
@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"github.com/gridplan/gridplan/geo"
-	"github.com/gridplan/gridplan/internal/bench"
+	"github.com/gridplan/gridplan/internal/balance"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/store"
+	"github.com/gridplan/gridplan/internal/suggest"
 )
 
 // quality is how a re-partition of communities' ground came out, summed
@@ -21,10 +23,16 @@ type quality struct {
 	communities   int
 }
 
-// measure adds a partition of r's atoms into n parts to q.
-func (q *quality) measure(r *rebalanced, labels []int, n int) error {
-	g := r.g
-	sums := make([]partSums, n)
+// partSize is what one part of a partition holds.
+type partSize struct {
+	persons, households int64
+	atoms               int
+}
+
+// measure adds a partition of w's atoms into n parts to q.
+func (q *quality) measure(w suggest.Worked, labels []int, n int) error {
+	g := w.Graph
+	sums := make([]partSize, n)
 	for a, at := range g.Atoms {
 		s := &sums[labels[a]]
 		s.households += at.Households
@@ -44,7 +52,7 @@ func (q *quality) measure(r *rebalanced, labels []int, n int) error {
 			continue
 		}
 		q.grids++
-		if bandOf(r.band, s.persons, s.households) == "within" {
+		if balance.Classify(w.Band, float64(s.persons), float64(s.households)) == "within" {
 			q.within++
 		}
 		q.compactness += geo.PolsbyPopper(shapes[i])
@@ -65,8 +73,8 @@ func (q quality) String() string {
 		q.within, q.grids, q.households, q.areaM2, pp, q.inPieces)
 }
 
-func benchRebalance(ctx context.Context, s *Service, plan domain.Plan, _ int) ([]bench.Result, error) {
-	communities, err := outOfBand(ctx, s, plan, 3, "", true)
+func suggestRebalance(ctx context.Context, db *store.DB, s *suggest.Service, plan domain.Plan) ([]Result, error) {
+	communities, err := outOfBand(ctx, db, plan, 3, "", true)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +83,7 @@ func benchRebalance(ctx context.Context, s *Service, plan domain.Plan, _ int) ([
 	accepted := 0
 	for _, code := range communities {
 		start := time.Now()
-		ans, r, err := s.rebalance(ctx, plan, code, RebalanceOptions{})
+		ans, r, err := s.RebalanceWorked(ctx, plan, code, suggest.RebalanceOptions{})
 		if domain.ErrorCode(err) == domain.ErrInvalid {
 			continue // all its grids are within the band after all (a level of specials)
 		}
@@ -87,25 +95,25 @@ func benchRebalance(ctx context.Context, s *Service, plan domain.Plan, _ int) ([
 		if n := ans.GridsBefore; n >= 7 && n <= 9 {
 			typical = append(typical, took)
 		}
-		home := make([]int, len(r.g.Atoms))
-		for a, at := range r.g.Atoms {
+		home := make([]int, len(r.Graph.Atoms))
+		for a, at := range r.Graph.Atoms {
 			home[a] = at.Home
 		}
-		if err := before.measure(r, home, r.rb.Grids); err != nil {
+		if err := before.measure(r, home, r.Rebalancing.Grids); err != nil {
 			return nil, err
 		}
-		if err := mine.measure(r, r.rb.Label, r.rb.Parts()); err != nil {
+		if err := mine.measure(r, r.Rebalancing.Label, r.Rebalancing.Parts()); err != nil {
 			return nil, err
 		}
-		n := len(r.rb.Open())
+		n := len(r.Rebalancing.Open())
 		start = time.Now()
-		labels := MatchRegions(r.g, KMeansRegions(r.g, n, 30), n, r.rb.Grids)
+		labels := suggest.MatchRegions(r.Graph, suggest.KMeansRegions(r.Graph, n, 30), n, r.Rebalancing.Grids)
 		baseline = append(baseline, time.Since(start))
-		if err := naive.measure(r, labels, max(n, r.rb.Grids)); err != nil {
+		if err := naive.measure(r, labels, max(n, r.Rebalancing.Grids)); err != nil {
 			return nil, err
 		}
 		start = time.Now()
-		pans, err := s.Rebalance(ctx, plan, code, RebalanceOptions{Preview: true})
+		pans, err := s.Rebalance(ctx, plan, code, suggest.RebalanceOptions{Preview: true})
 		if err != nil {
 			return nil, err
 		}
@@ -114,7 +122,7 @@ func benchRebalance(ctx context.Context, s *Service, plan domain.Plan, _ int) ([
 			accepted++
 		}
 	}
-	return []bench.Result{
+	return []Result{
 		{Name: "rebalance one community of 7–9 grids (median; max " + ms(typical.max()) + ")", Measured: typical.median(), Target: "< 1 s",
 			Note: fmt.Sprintf("%d such communities", len(typical))},
 		{Name: "rebalance every community with out-of-band grids", Measured: compute.total(), Target: "< 60 s in all",

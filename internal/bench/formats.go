@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gridplan/gridplan/internal/bench"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/geojsonio"
 	"github.com/gridplan/gridplan/internal/gisformat"
 	"github.com/gridplan/gridplan/internal/store"
@@ -23,11 +23,12 @@ import (
 // dropped when the benchmark ends.
 const benchRefTable = "bench_formats_ogr2ogr"
 
-// benchFormats compares gridplan's Shapefile import and export of level 4
+// Formats compares gridplan's Shapefile import and export of level 4
 // with ogr2ogr doing the same conversion against the same PostGIS: a GBK
 // Shapefile in EPSG:4547 loaded into a table in WGS84, and that table
 // written out as a Shapefile in EPSG:4490.
-func benchFormats(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([]bench.Result, error) {
+func Formats(ctx context.Context, s Setup) ([]Result, error) {
+	db, plan, runs := s.DB, s.Plan, s.Runs
 	dir, err := os.MkdirTemp("", "gridplan-bench-formats-")
 	if err != nil {
 		return nil, err
@@ -64,7 +65,12 @@ func benchFormats(ctx context.Context, db *store.DB, plan domain.Plan, runs int)
 	if err != nil {
 		return nil, err
 	}
-	insert := insertGrids(ctx)
+	// The import's one write path, as the command line takes it.
+	edits := editing.New(db, nil, nil, editing.Options{})
+	insert := func(db *store.DB, p domain.Plan, grids []domain.Grid, srid int) ([]store.Warning, error) {
+		w, _, err := edits.ImportGrids(ctx, p, grids, srid, "bench formats")
+		return w, err
+	}
 	defer db.DeletePlan(context.WithoutCancel(ctx), target)
 	var targetPlan domain.Plan
 	var read, stored []time.Duration
@@ -74,7 +80,7 @@ func benchFormats(ctx context.Context, db *store.DB, plan domain.Plan, runs int)
 		return os.MkdirAll(out, 0o755)
 	}
 	plain, _ := gisformat.NewExport("shp", "grids", 4, "", "")
-	steps := []bench.Step{
+	steps := []Step{
 		{Run: func() error {
 			return runTool("ogr2ogr", "-f", "PostgreSQL", pg, shp, "-nln", benchRefTable, "-overwrite",
 				"-t_srs", "EPSG:4326", "-nlt", "MULTIPOLYGON", "-lco", "GEOMETRY_NAME=geom")
@@ -109,17 +115,17 @@ func benchFormats(ctx context.Context, db *store.DB, plan domain.Plan, runs int)
 		}},
 		{Setup: fresh, Run: func() error { return plain.WriteFile(ctx, db, plan, filepath.Join(out, "level4.shp")) }},
 	}
-	if _, err := bench.Interleaved(1, steps...); err != nil { // warm-up: caches, the reference table
+	if _, err := Interleaved(1, steps...); err != nil { // warm-up: caches, the reference table
 		return nil, err
 	}
 	read, stored = nil, nil
-	t, err := bench.Interleaved(runs, steps...)
+	t, err := Interleaved(runs, steps...)
 	if err != nil {
 		return nil, err
 	}
 	refImport, ours, refExport, oursExport := t[0], t[1], t[2], t[3]
 	note := fmt.Sprintf("%d features", features)
-	return []bench.Result{
+	return []Result{
 		{Name: "import level 4 from a GBK Shapefile in EPSG:4547", RefName: "ogr2ogr Shapefile → PostGIS table", Reference: refImport,
 			Measured: ours, Target: "≤ 1.5× the reference time", Note: note + "; gridplan also checks codes and parents and fills geom_m"},
 		{Name: "  of which reading (GDAL conversion and parsing)", Measured: median(read), Note: "ogr2ogr streams GeoJSON that geojsonio parses as it comes"},

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -9,23 +9,24 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"github.com/gridplan/gridplan/internal/bench"
+	"github.com/gridplan/gridplan/internal/bench/reference"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
-// benchEdit measures change sets in a draft of the plan: the preview of a
+// Edit measures change sets in a draft of the plan: the preview of a
 // reshape of one micro-grid (coverage, balance and circles figures before
 // and after) and its commit, and the previews of a community split along
 // a line through its grids and of two communities merged, against the
 // reference of auditing the whole plan the naive way (the coverage SQL
 // and the PostGIS population join), which is what a change's effect costs
 // without incremental checks.
-func benchEdit(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([]bench.Result, error) {
+func Edit(ctx context.Context, s Setup) ([]Result, error) {
+	db, plan, runs := s.DB, s.Plan, s.Runs
 	ctx = domain.WithActor(ctx, domain.Actor{Name: "gridplan bench", Via: "cli"})
-	auditor := newAuditor(db)
-	ed := newEditing(db, auditor, nil)
+	auditor := s.NewAuditor()
+	ed := s.NewEditing(auditor)
 	name := fmt.Sprintf("bench-%d", time.Now().UnixNano())
 	if _, err := ed.CreateDraft(ctx, plan, name, 0, "benchmark"); err != nil {
 		return nil, err
@@ -37,11 +38,11 @@ func benchEdit(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([
 	if _, err := auditor.Run(ctx, d, auditor.Checks()); err != nil { // a warm server
 		return nil, err
 	}
-	ref, err := bench.Median(min(runs, 3), false, func() error {
-		if _, err := db.NaiveCoverage(ctx, d.Workspace); err != nil {
+	ref, err := Median(min(runs, 3), false, func() error {
+		if _, err := reference.Coverage(ctx, db.Pool(), d.Workspace); err != nil {
 			return err
 		}
-		_, err := db.NaiveGridPersons(ctx, d.Workspace)
+		_, err := reference.GridPersons(ctx, db.Pool(), d.Workspace)
 		return err
 	})
 	if err != nil {
@@ -59,7 +60,7 @@ func benchEdit(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([
 		return ed.Apply(ctx, view, cs, dry)
 	}
 	var changed int
-	preview, err := bench.Median(runs, true, func() error {
+	preview, err := Median(runs, true, func() error {
 		res, err := apply(in, true)
 		if err == nil {
 			changed = len(res.Changed)
@@ -72,7 +73,7 @@ func benchEdit(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([
 	// Commits alternate the corner in and out, so the draft ends as it
 	// began (apart from its history).
 	flip := false
-	commit, err := bench.Median(2*max(1, runs/2), false, func() error {
+	commit, err := Median(2*max(1, runs/2), false, func() error {
 		cs := in
 		if flip {
 			cs = out
@@ -89,16 +90,16 @@ func benchEdit(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([
 		return nil, err
 	}
 	var splitRes, mergeRes *editing.Result
-	splitTime, err := bench.Median(runs, true, func() (err error) { splitRes, err = apply(split, true); return err })
+	splitTime, err := Median(runs, true, func() (err error) { splitRes, err = apply(split, true); return err })
 	if err != nil {
 		return nil, fmt.Errorf("split of community %s: %w", community, err)
 	}
-	mergeTime, err := bench.Median(runs, true, func() (err error) { mergeRes, err = apply(merge, true); return err })
+	mergeTime, err := Median(runs, true, func() (err error) { mergeRes, err = apply(merge, true); return err })
 	if err != nil {
 		return nil, fmt.Errorf("merge of community %s: %w", community, err)
 	}
 	naive := "naive audit (coverage SQL + population join)"
-	return []bench.Result{
+	return []Result{
 		{Name: "preview of a micro-grid reshape", RefName: naive, Reference: ref, Measured: preview, Target: "< 100 ms, ≥ 30×",
 			Note: fmt.Sprintf("micro-grid %s, one corner moved; %d grids written; coverage, balance and circles before → after", micro, changed)},
 		{Name: "commit of the reshape", RefName: naive, Reference: ref, Measured: commit, Target: "< 200 ms",

@@ -1,4 +1,4 @@
-package coverage
+package bench
 
 import (
 	"context"
@@ -8,59 +8,65 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/gridplan/gridplan/internal/audit"
-	"github.com/gridplan/gridplan/internal/bench"
+	"github.com/gridplan/gridplan/internal/bench/reference"
+	"github.com/gridplan/gridplan/internal/coverage"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
-// Benchmark measures, on plan, the full coverage audit against the naive
-// SQL audit (store.NaiveCoverage) in the same run, and the re-check after
-// one grid edit. Each full audit uses a fresh Checker, so nothing is cached.
-// The edit moves one vertex of a micro-grid by about 5 m and back, so the
-// re-check includes real defects and their overlay; the plan is left as it
-// was (its version moves on).
-func Benchmark(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([]bench.Result, error) {
-	var naive store.NaiveCoverage
-	ref, err := bench.Median(runs, true, func() (err error) {
-		naive, err = db.NaiveCoverage(ctx, plan.Workspace)
+// Coverage measures, on plan, the full coverage audit against the naive
+// SQL audit (reference.Coverage) in the same run, and the preview of one
+// grid edit. Each full audit uses a fresh checker, so nothing is cached.
+// The edit moves one vertex of a micro-grid by about 5 m, so the re-check
+// includes real defects and their overlay; nothing is written.
+func Coverage(ctx context.Context, s Setup) ([]Result, error) {
+	db, plan, runs := s.DB, s.Plan, s.Runs
+	var naive reference.NaiveCoverage
+	ref, err := Median(runs, true, func() (err error) {
+		naive, err = reference.Coverage(ctx, db.Pool(), plan.Workspace)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("naive coverage SQL: %w", err)
 	}
-	var sec *Section
-	var grids int
-	full, err := bench.Median(runs, true, func() error {
-		c := New(db, Options{})
-		s, err := c.Check(ctx, plan)
+	var sec *coverage.Section
+	full, err := Median(runs, true, func() error {
+		got, err := coverage.New(db, coverage.Options{}).Check(ctx, plan)
 		if err != nil {
 			return err
 		}
-		sec = s.(*Section)
-		grids = len(c.plans[plan.Workspace].grids)
+		sec = got.(*coverage.Section)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	results := []bench.Result{{
+	counts, err := db.Count(ctx, plan.Workspace)
+	if err != nil {
+		return nil, err
+	}
+	grids := 0
+	for _, l := range counts.Levels {
+		grids += l.Grids
+	}
+	results := []Result{{
 		Name: "coverage audit, whole plan", RefName: "naive PostGIS SQL", Reference: ref, Measured: full,
 		Target: "≥ 5× faster, no noise findings",
 		Note: fmt.Sprintf("%d grids; naive: %d non-empty parent differences (%.4f m²), %d of %d sibling pairs intersecting, %d invalid; gridplan: %d findings, %d errors",
-			grids, naive.Differences, naive.GapArea, naive.Overlaps, naive.Pairs, naive.Invalid, len(sec.findings), sec.Errors()),
+			grids, naive.Differences, naive.GapArea, naive.Overlaps, naive.Pairs, naive.Invalid, len(sec.Findings()), sec.Errors()),
 	}}
-	edit, err := benchEdit(ctx, db, plan, runs)
+	edit, err := coverageEdit(ctx, db, plan, runs)
 	if err != nil {
 		return nil, err
 	}
 	return append(results, edit), nil
 }
 
-// benchEdit times Prepare + Commit-free preview of one edit: one vertex of
+// coverageEdit times Prepare + Commit-free preview of one edit: one vertex of
 // a micro-grid in the middle of the plan moved about 5 m, what the editing
 // layer asks of the coverage check before it commits a change set. Nothing
 // is written, so the plan stays as it is.
-func benchEdit(ctx context.Context, db *store.DB, plan domain.Plan, runs int) (bench.Result, error) {
+func coverageEdit(ctx context.Context, db *store.DB, plan domain.Plan, runs int) (Result, error) {
 	var micro []string
 	err := db.EachGrid(ctx, plan.Workspace, store.GridFilter{Level: 4}, func(g domain.Grid) error {
 		if g.Kind == domain.KindBase {
@@ -69,19 +75,19 @@ func benchEdit(ctx context.Context, db *store.DB, plan domain.Plan, runs int) (b
 		return nil
 	})
 	if err != nil || len(micro) == 0 {
-		return bench.Result{}, fmt.Errorf("plan %q: no base micro-grid to edit (%v)", plan.Name, err)
+		return Result{}, fmt.Errorf("plan %q: no base micro-grid to edit (%v)", plan.Name, err)
 	}
 	slices.Sort(micro)
-	c := New(db, Options{})
+	c := coverage.New(db, coverage.Options{})
 	s0, err := c.Check(ctx, plan)
 	if err != nil {
-		return bench.Result{}, err
+		return Result{}, err
 	}
-	before := len(s0.(*Section).findings)
+	before := len(s0.(*coverage.Section).Findings())
 	// A micro-grid in the middle of the list, away from any finding there
 	// is already, so the edit's own defects show in the count.
 	busy := map[string]bool{}
-	for _, f := range s0.(*Section).findings {
+	for _, f := range s0.(*coverage.Section).Findings() {
 		busy[f.Parent] = true
 		for _, g := range f.Grids {
 			busy[g] = true
@@ -96,7 +102,7 @@ func benchEdit(ctx context.Context, db *store.DB, plan domain.Plan, runs int) (b
 	}
 	cur, _, err := db.CoverageGrids(ctx, plan.Workspace, []string{code})
 	if err != nil {
-		return bench.Result{}, err
+		return Result{}, err
 	}
 	was := cur[code].State()
 	now := was
@@ -105,17 +111,17 @@ func benchEdit(ctx context.Context, db *store.DB, plan domain.Plan, runs int) (b
 	ring[1] = orb.Point{ring[1][0] + 4, ring[1][1] + 3} // 4 m east, 3 m north
 	change := []audit.Change{{Code: code, Before: &was, After: &now}}
 	var added int
-	measured, err := bench.Median(runs, false, func() error {
+	measured, err := Median(runs, false, func() error {
 		p, err := c.Prepare(ctx, plan, change)
 		if err == nil {
-			added = len(p.Delta().(Delta).Added)
+			added = len(p.Delta().(coverage.Delta).Added)
 		}
 		return err
 	})
 	if err != nil {
-		return bench.Result{}, err
+		return Result{}, err
 	}
-	return bench.Result{
+	return Result{
 		Name: "preview of one grid edit", Measured: measured, Target: "< 50 ms",
 		Note: fmt.Sprintf("micro-grid %s, one vertex moved 5 m: %d finding(s) before, %d added by the move", code, before, added),
 	}, nil

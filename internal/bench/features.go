@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -13,17 +13,15 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb/maptile"
 
-	"github.com/gridplan/gridplan/internal/bench"
-	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/httpapi"
 	"github.com/gridplan/gridplan/internal/ogcapi"
-	"github.com/gridplan/gridplan/internal/store"
 	"github.com/gridplan/gridplan/internal/tiles"
 )
 
-// benchFeatures compares the OGC API's level-4 GeoJSON and the vector tiles
+// Features compares the OGC API's level-4 GeoJSON and the vector tiles
 // with the plain PostGIS queries that produce the same output.
-func benchFeatures(ctx context.Context, db *store.DB, plan domain.Plan, runs int) ([]bench.Result, error) {
+func Features(ctx context.Context, s Setup) ([]Result, error) {
+	db, plan, runs := s.DB, s.Plan, s.Runs
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	fetch := func(url string, header ...string) (int, int, error) {
@@ -39,11 +37,11 @@ func benchFeatures(ctx context.Context, db *store.DB, plan domain.Plan, runs int
 		n, err := io.Copy(io.Discard, resp.Body)
 		return resp.StatusCode, int(n), err
 	}
-	var results []bench.Result
+	var results []Result
 
 	// The whole level 4 as one GeoJSON document.
 	var refBytes int
-	ref, err := bench.Median(runs, true, func() error {
+	ref, err := Median(runs, true, func() error {
 		return db.Pool().QueryRow(ctx, `SELECT length(json_build_object('type', 'FeatureCollection', 'features',
 			json_agg(ST_AsGeoJSON(t.*)::json))::text) FROM (SELECT g.id, g.code, g.name, g.level, g.parent_code, g.kind, g.category,
 			g.mode, g.geom FROM grid g WHERE g.plan_id = @plan AND g.level = 4) t`, pgx.NamedArgs{"plan": plan.ID}).Scan(&refBytes)
@@ -53,7 +51,7 @@ func benchFeatures(ctx context.Context, db *store.DB, plan domain.Plan, runs int
 	}
 	path := "/collections/" + plan.Name + "-level-4/items?limit=" + fmt.Sprint(ogcapi.MaxLimit)
 	var size int
-	cold, err := bench.Median(runs, true, func() error {
+	cold, err := Median(runs, true, func() error {
 		ts := httptest.NewServer(httpapi.New(db, log, httpapi.Options{})) // a fresh, empty response cache
 		defer ts.Close()
 		status, n, err := fetch(ts.URL + path)
@@ -75,11 +73,11 @@ func benchFeatures(ctx context.Context, db *store.DB, plan domain.Plan, runs int
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	etag := resp.Header.Get("ETag")
-	repeat, err := bench.Median(runs, true, func() error { _, _, err := fetch(ts.URL + path); return err })
+	repeat, err := Median(runs, true, func() error { _, _, err := fetch(ts.URL + path); return err })
 	if err != nil {
 		return nil, err
 	}
-	revalidate, err := bench.Median(runs, true, func() error {
+	revalidate, err := Median(runs, true, func() error {
 		status, _, err := fetch(ts.URL+path, "If-None-Match", etag)
 		if err == nil && status != http.StatusNotModified {
 			err = fmt.Errorf("revalidation: status %d, want 304", status)
@@ -92,9 +90,9 @@ func benchFeatures(ctx context.Context, db *store.DB, plan domain.Plan, runs int
 	ref1 := "json_agg(ST_AsGeoJSON) in one query"
 	note := fmt.Sprintf("%.1f MB full precision (reference %.1f MB, 9 decimals)", float64(size)/1e6, float64(refBytes)/1e6)
 	results = append(results,
-		bench.Result{Name: "level 4 as GeoJSON, cold", RefName: ref1, Reference: ref, Measured: cold, Target: "≤ 1.0× the reference time", Note: note},
-		bench.Result{Name: "level 4 as GeoJSON, repeat", RefName: ref1, Reference: ref, Measured: repeat, Target: "≥ 10× faster", Note: "served from the response cache"},
-		bench.Result{Name: "level 4 as GeoJSON, If-None-Match", RefName: ref1, Reference: ref, Measured: revalidate, Target: "≥ 10× faster", Note: "304 Not Modified"},
+		Result{Name: "level 4 as GeoJSON, cold", RefName: ref1, Reference: ref, Measured: cold, Target: "≤ 1.0× the reference time", Note: note},
+		Result{Name: "level 4 as GeoJSON, repeat", RefName: ref1, Reference: ref, Measured: repeat, Target: "≥ 10× faster", Note: "served from the response cache"},
+		Result{Name: "level 4 as GeoJSON, If-None-Match", RefName: ref1, Reference: ref, Measured: revalidate, Target: "≥ 10× faster", Note: "304 Not Modified"},
 	)
 
 	// Tiles: the plan's centre at each zoom, against plain ST_AsMVT with the
@@ -118,7 +116,7 @@ func benchFeatures(ctx context.Context, db *store.DB, plan domain.Plan, runs int
 		}
 		build := time.Since(start)
 		var refSize int
-		refTime, err := bench.Median(runs, true, func() error {
+		refTime, err := Median(runs, true, func() error {
 			return db.Pool().QueryRow(ctx, `SELECT length(ST_AsMVT(t, 'l', 4096, 'geom', 'id')) FROM (
 				SELECT g.id, g.code, g.name, g.level, g.parent_code AS parent, g.kind, g.category, g.mode,
 				       ST_AsMVTGeom(ST_Transform(g.geom, 3857), ST_TileEnvelope(@z, @x, @y), 4096, 64, true) AS geom
@@ -130,7 +128,7 @@ func benchFeatures(ctx context.Context, db *store.DB, plan domain.Plan, runs int
 			return results, err
 		}
 		var n int
-		took, err := bench.Median(runs, true, func() error { _, size, err := fetch(url); n = size; return err })
+		took, err := Median(runs, true, func() error { _, size, err := fetch(url); n = size; return err })
 		if err != nil {
 			return results, err
 		}
@@ -144,7 +142,7 @@ func benchFeatures(ctx context.Context, db *store.DB, plan domain.Plan, runs int
 			target = "size only"
 		}
 		note += fmt.Sprintf("; layer load + simplification once: %.0f ms", float64(build.Microseconds())/1000)
-		results = append(results, bench.Result{Name: fmt.Sprintf("level-4 tile z%d %d/%d", t.Z, t.X, t.Y),
+		results = append(results, Result{Name: fmt.Sprintf("level-4 tile z%d %d/%d", t.Z, t.X, t.Y),
 			RefName: "plain ST_AsMVT", Reference: refTime, Measured: took, Target: target, Note: note})
 	}
 	return results, nil

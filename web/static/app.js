@@ -90,6 +90,9 @@ const map = new maplibregl.Map({
   center: [113.6, 34.7],
   zoom: 10,
   attributionControl: false,
+  // Labels placed at once: a fade repaints the map for 300 ms after every
+  // edit, which holds up the preview on a slow (software-drawn) canvas.
+  fadeDuration: 0,
   transformRequest: (url, kind) => {
     if (kind === 'Tile' && tileVersion && url.includes('/tiles/')) return { url: url.replace(/([?&]v=)[^&]*/, `$1${tileVersion}`) };
     return { url };

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
 	"github.com/gridplan/gridplan/internal/bench/reference"
@@ -22,7 +23,7 @@ import (
 // reference of auditing the whole plan the naive way (the coverage SQL
 // and the PostGIS population join), which is what a change's effect costs
 // without incremental checks.
-func Edit(ctx context.Context, s Setup) ([]Result, error) {
+func Edit(ctx context.Context, s Setup) (_ []Result, retErr error) {
 	db, plan, runs := s.DB, s.Plan, s.Runs
 	ctx = domain.WithActor(ctx, domain.Actor{Name: "gridplan bench", Via: "cli"})
 	auditor := s.NewAuditor()
@@ -35,6 +36,13 @@ func Edit(ctx context.Context, s Setup) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The draft is a full copy of the plan's grids: runs that left theirs
+	// behind would make each later run read a larger table.
+	defer func() {
+		if err := dropDraft(context.WithoutCancel(ctx), db, d); err != nil && retErr == nil {
+			retErr = err
+		}
+	}()
 	if _, err := auditor.Run(ctx, d, auditor.Checks()); err != nil { // a warm server
 		return nil, err
 	}
@@ -176,4 +184,22 @@ func benchCommunity(ctx context.Context, db *store.DB, d domain.Plan) (split, me
 		Lines: []orb.LineString{{{x, miny - pad}, {x, maxy + pad}}}}}}
 	merge = editing.ChangeSet{Message: "benchmark merge", Ops: []editing.Op{{Kind: editing.OpMerge, Grids: []string{code, other}, Keep: code}}}
 	return split, merge, code, nil
+}
+
+// dropDraft deletes a benchmark's draft and its workspace (grids, findings
+// and figures go with it); its revisions stay in the plan's history.
+func dropDraft(ctx context.Context, db *store.DB, d domain.Plan) error {
+	tx, err := db.Pool().Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	args := pgx.NamedArgs{"plan": d.ID, "name": d.View.Draft, "ws": d.Workspace}
+	if _, err := tx.Exec(ctx, `DELETE FROM draft WHERE plan_id = @plan AND name = @name`, args); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM workspace WHERE id = @ws`, args); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
 }

@@ -36,6 +36,12 @@ func Edit(ctx context.Context, s Setup) (_ []Result, retErr error) {
 	if err != nil {
 		return nil, err
 	}
+	// The draft's rows are new to the planner's statistics until autovacuum
+	// comes by; the reference's joins (not gridplan's lookups by code) then
+	// take plans that run for minutes, so both run on analysed tables.
+	if _, err := db.Pool().Exec(ctx, `ANALYZE grid`); err != nil {
+		return nil, err
+	}
 	// The draft is a full copy of the plan's grids: runs that left theirs
 	// behind would make each later run read a larger table.
 	defer func() {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -52,21 +51,7 @@ func faces(ctx context.Context, q querier, srid int, polygons []orb.MultiPolygon
 	if err != nil {
 		return nil, pgError(err, "edit geometry")
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (orb.Polygon, error) {
-		var wkb []byte
-		if err := r.Scan(&wkb); err != nil {
-			return nil, err
-		}
-		g, err := decodeEWKB(wkb)
-		if err != nil {
-			return nil, err
-		}
-		p, ok := g.(orb.Polygon)
-		if !ok {
-			return nil, fmt.Errorf("polygonize gave a %s", g.GeoJSONType())
-		}
-		return p, nil
-	})
+	out, err := collectGeometries[orb.Polygon](rows, "a polygonized face")
 	if err != nil {
 		var pgErr interface{ SQLState() string }
 		if errors.As(err, &pgErr) && pgErr.SQLState() == "XX000" {

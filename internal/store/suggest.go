@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -84,21 +83,7 @@ func (db *DB) StreetsIn(ctx context.Context, planID int64, b orb.Bound) ([]orb.L
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (orb.LineString, error) {
-		var wkb []byte
-		if err := r.Scan(&wkb); err != nil {
-			return nil, err
-		}
-		g, err := decodeEWKB(wkb)
-		if err != nil {
-			return nil, err
-		}
-		l, ok := g.(orb.LineString)
-		if !ok {
-			return nil, errors.New("network edge geometry is not a LineString")
-		}
-		return l, nil
-	})
+	return collectGeometries[orb.LineString](rows, "a network edge")
 }
 
 func boxArgs(planID int64, b orb.Bound) pgx.NamedArgs {

@@ -64,6 +64,16 @@ func InsertGrids(ctx context.Context, tx pgx.Tx, ws int64, grids []domain.Grid, 
 		if err != nil {
 			return pgError(err, "grid")
 		}
+		// The statistics know nothing of the rows just inserted (a new
+		// plan's are all of them): without this the planner takes the
+		// workspace for a few rows and the joins below, and the checks'
+		// first reads, loop for seconds over what they should look up.
+		if _, err := tx.Exec(ctx, `ANALYZE grid_in`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `ANALYZE grid (ws_id, code, parent_code, level)`); err != nil {
+			return err
+		}
 		misplaced, err := misplacedGrids(ctx, tx, ws)
 		warnings = append(warnings, misplaced...)
 		return err

@@ -209,6 +209,11 @@ func finish[T any](ctx context.Context, s *Service, plan domain.Plan, props []T,
 			if ctx.Err() != nil {
 				return nil, nil, ctx.Err()
 			}
+			if code := domain.ErrorCode(err); code == domain.ErrUnauthorized || code == domain.ErrForbidden || code == domain.ErrUnavailable {
+				// Not about the proposal: who asks, or the database, so
+				// the asker is told (401/403/503) rather than offered none.
+				return nil, nil, err
+			}
 			if err != nil {
 				// The editing layer is the judge: a proposal it refuses,
 				// or fails on, is not proposed.

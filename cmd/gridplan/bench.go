@@ -6,7 +6,9 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -28,6 +30,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	seed := fs.Int64("seed", 1, "demo seed")
 	runs := fs.Int("runs", 5, "timed runs per measurement (the median is reported)")
 	duration := fs.Duration("duration", 20*time.Second, "load: how long the readers run (half alone, half with the writer)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measurements to this file (for go tool pprof)")
 	all := bench.All()
 	names := slices.Sorted(maps.Keys(all))
 	pos, err := parseArgs(fs, args, "WHAT")
@@ -51,6 +54,13 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		acc := access.New(db, log, access.Options{})
+		if *cpuProfile != "" {
+			stop, err := startCPUProfile(*cpuProfile)
+			if err != nil {
+				return err
+			}
+			defer stop()
+		}
 		results, err := b(ctx, bench.Setup{DB: db, Plan: plan, Runs: *runs, Duration: *duration,
 			NewAuditor: func() *audit.Auditor { return newAuditor(db, budget.perCheck) },
 			NewEditing: func(a *audit.Auditor) *editing.Service { return newEditing(db, a, log) },
@@ -65,6 +75,20 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "plan %s (demo scale %g, seed %d), median of %d runs\n", plan.Name, *scale, *seed, *runs)
 		return bench.WriteTable(e.stdout, results)
 	})
+}
+
+// startCPUProfile profiles the process into file until the returned
+// function is called.
+func startCPUProfile(file string) (func(), error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, usageError{fmt.Sprintf("--cpuprofile: %v", err)}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // benchUser is the account the benchmarks write over HTTP as.

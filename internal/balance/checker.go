@@ -130,9 +130,10 @@ func (c *Checker) ensure(ctx context.Context, ps *planState, plan domain.Plan, f
 	if m := ps.m; m == nil || m.version != s.Version || m.epoch != s.UnitsEpoch || m.rule != s.PolygonUnits || (full && m.lite) {
 		start := time.Now()
 		ps.m = nil
+		stale := false // stamped results that do not add up: to be written again
 		if !full && stamped(s) {
 			if ps.m, err = fromStored(ctx, c.db, plan); errors.Is(err, errStoredStale) {
-				ps.m, err = nil, nil
+				ps.m, err, stale = nil, nil, true
 			}
 			if err != nil {
 				return err
@@ -149,7 +150,7 @@ func (c *Checker) ensure(ctx context.Context, ps *planState, plan domain.Plan, f
 		// Results stored for this very version and these settings are
 		// what the counts give again: nothing to compare or write (unless
 		// someone deleted stats rows behind the stamp's back).
-		ps.stored = s.ResultsVersion == ps.m.version && s.ResultsKey == ps.m.resultsKey() && s.StatsRows == ps.m.liveGrids()
+		ps.stored = !stale && s.ResultsVersion == ps.m.version && s.ResultsKey == ps.m.resultsKey() && s.StatsRows == ps.m.liveGrids()
 		ps.placesStored = ps.stored
 		c.mu.Lock()
 		c.loads++

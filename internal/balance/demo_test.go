@@ -229,6 +229,26 @@ func testDemoIncremental(t *testing.T, db *store.DB, plan domain.Plan) {
 			}
 		}
 	}
+	// Stored counts damaged behind a stamp that still looks right (a grid's
+	// units lost, another's shape deleted): a new process counts afresh
+	// and writes them again, so that the next one reads them.
+	p, err := db.Plan(ctx, plan.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := reportJSON(t, check(t, balance.New(db, balance.Options{}), p))
+	exec(`UPDATE grid_stats SET units = NULL WHERE ws_id = @ws AND code = (SELECT min(code) FROM grid_stats WHERE ws_id = @ws)`,
+		pgx.NamedArgs{"ws": p.Workspace})
+	exec(`DELETE FROM balance_grid WHERE ws_id = @ws AND code = (SELECT max(code) FROM balance_grid WHERE ws_id = @ws)`,
+		pgx.NamedArgs{"ws": p.Workspace})
+	damaged := balance.New(db, balance.Options{})
+	if got := reportJSON(t, check(t, damaged, p)); got != want || balance.FromStored(damaged) != 0 || balance.Loads(damaged) != 1 {
+		t.Errorf("damaged stored counts: %d of %d counts from them; report same: %v", balance.FromStored(damaged), balance.Loads(damaged), got == want)
+	}
+	next := balance.New(db, balance.Options{})
+	if got := reportJSON(t, check(t, next, p)); got != want || balance.FromStored(next) != 1 {
+		t.Errorf("after a fresh count rewrote them, %d counts from the stored assignments; report same: %v", balance.FromStored(next), got == want)
+	}
 }
 
 // storedRows renders the plan's grid_stats and balance findings as text.

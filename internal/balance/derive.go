@@ -121,5 +121,5 @@ func (m *model) deriveGroups(groups []siblings) {
 
 // stat is what grid_stats holds for g.
 func (g *grid) stat() domain.GridStats {
-	return domain.GridStats{Persons: int(g.persons), Households: int(g.households), DeviationPct: g.deviation, Band: g.band}
+	return domain.GridStats{Persons: int(g.persons), Households: int(g.households), Units: int(g.units), DeviationPct: g.deviation, Band: g.band}
 }

@@ -176,7 +176,7 @@ func (m *model) snapshot(findings []domain.Finding) *written {
 // resultsFormat changes whenever the stored results would be written
 // differently for the same counts (the wording of findings, say), so that
 // results stamped by an older gridplan are compared and rewritten.
-const resultsFormat = "balance/2" // 2: with assignments and shapes (balance_place, balance_grid)
+const resultsFormat = "balance/3" // 2: with assignments and shapes (balance_place, balance_grid); 3: units in grid_stats
 
 // resultsKey identifies the settings the stored results depend on.
 func (m *model) resultsKey() string { return resultsKeyOf(m.rule, m.levels) }

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
+	"sync"
 
 	"github.com/paulmach/orb/geojson"
 
@@ -215,6 +217,10 @@ func (s *Section) Errors() int {
 // names and WGS84 points.
 func (m *model) section(unassigned []UnassignedRow) *Section {
 	s := &Section{Levels: []LevelRow{}, Specials: []SpecialRow{}, Unassigned: Unassigned{Items: unassigned}, Totals: m.unitTotals()}
+	// The suggestions (shared boundaries measured) and the sorted grid rows
+	// are each half the work: side by side on two cores.
+	var wg sync.WaitGroup
+	wg.Go(func() { s.MergeCandidates, s.SplitCandidates = m.suggest() })
 	for _, r := range unassigned {
 		s.Unassigned.Units++
 		s.Unassigned.Persons += r.Persons
@@ -236,12 +242,8 @@ func (m *model) section(unassigned []UnassignedRow) *Section {
 			AreaM2: round(g.area, 1), Compactness: round(g.compact, 3), Contiguous: g.parts == 1, Parts: g.parts})
 	}
 	// Worst first, level by level, base grids before special ones.
-	s.Grids = sortedBy(s.Grids, func(a, b *GridRow) int {
-		return cmp.Or(cmp.Compare(a.Level, b.Level), cmp.Compare(a.Kind, b.Kind),
-			cmp.Compare(boolRank(a.Band == Within), boolRank(b.Band == Within)),
-			cmp.Compare(math.Abs(b.DeviationPct), math.Abs(a.DeviationPct)), cmp.Compare(a.Code, b.Code))
-	})
-	s.MergeCandidates, s.SplitCandidates = m.suggest()
+	s.Grids = worstFirst(s.Grids)
+	wg.Wait()
 	if s.MergeCandidates == nil {
 		s.MergeCandidates = []Merge{}
 	}
@@ -252,6 +254,36 @@ func (m *model) section(unassigned []UnassignedRow) *Section {
 		s.Unassigned.Items = []UnassignedRow{}
 	}
 	return s
+}
+
+// worstFirst orders grid rows level by level, base grids before special
+// ones, out of band before within, by deviation, then by code. The keys
+// are taken out once: ninety thousand rows at scale 10.
+func worstFirst(rows []GridRow) []GridRow {
+	type key struct {
+		group uint64  // level, kind and band
+		dev   float64 // |deviation|, largest first
+		code  string
+		row   int32
+	}
+	keys := make([]key, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		group := uint64(r.Level)<<2 | uint64(boolRank(r.Kind != string(domain.KindBase)))<<1 | uint64(boolRank(r.Band == Within))
+		dev := math.Abs(r.DeviationPct)
+		if math.IsNaN(dev) {
+			dev = -1 // last, as cmp.Compare orders NaN
+		}
+		keys[i] = key{group, dev, r.Code, int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.group, b.group), cmp.Compare(b.dev, a.dev), strings.Compare(a.code, b.code))
+	})
+	out := make([]GridRow, len(rows))
+	for i, k := range keys {
+		out[i] = rows[k.row]
+	}
+	return out
 }
 
 // sortedBy returns xs sorted by compare, moving each (large) row once.

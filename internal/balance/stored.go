@@ -15,8 +15,7 @@ var errStoredStale = errors.New("the stored balance assignments do not account f
 
 // fromStored builds a view's model from what its latest audit stored
 // (store.ReadBalanceStored) instead of from geometry: the grids with their
-// measured shapes, the units' totals, each grid's counts summed from the
-// stored assignments, and the units some level leaves (partly) in no
+// measured shapes and counts, the units' totals, and the units some level leaves (partly) in no
 // grid (the only units the model holds). Every figure is then the full count's, so the report is too. The
 // model has no geometry, point locators, unit points or per-unit
 // placement (lite): it answers reports; an edit is prepared only after the
@@ -25,20 +24,18 @@ var errStoredStale = errors.New("the stored balance assignments do not account f
 func fromStored(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
 	m := newModel(plan)
 	m.lite = true
-	var counts []store.BalanceCount
 	var gaps []store.BalancePlace
+	complete := true
 	s, err := db.ReadBalanceStored(ctx, plan.Workspace, store.BalanceStoredSource{
-		Grid: func(bg store.BalanceGrid, sh store.BalanceShape) error {
+		Grid: func(bg store.BalanceGrid, sh store.BalanceShape, c store.BalanceCount, stored bool) error {
 			g := m.addGrid(bg)
 			g.bound, g.area, g.compact, g.parts = sh.Bound, sh.AreaM2, sh.Compactness, sh.Parts
+			g.persons, g.households, g.units = c.Persons, c.Households, c.Units
+			complete = complete && stored
 			return nil
 		},
 		Totals: func(t store.BalanceTotals) error {
 			m.totals = &Totals{Units: t.Units, Persons: t.Persons, Households: t.Households}
-			return nil
-		},
-		Count: func(c store.BalanceCount) error {
-			counts = append(counts, c)
 			return nil
 		},
 		Unassigned: func(p store.BalancePlace, u store.BalanceUnit) error {
@@ -57,16 +54,8 @@ func fromStored(ctx context.Context, db *store.DB, plan domain.Plan) (*model, er
 		return nil, err
 	}
 	m.version, m.epoch, m.rule, m.levels = s.Version, s.UnitsEpoch, s.PolygonUnits, s.Levels
-	if !stamped(s) || s.StatsRows != m.liveGrids() {
+	if !stamped(s) || s.StatsRows != m.liveGrids() || !complete {
 		return nil, errStoredStale // the view moved on between the caller's look and this read
-	}
-	for _, c := range counts {
-		i, ok := m.byCode[c.Grid]
-		if !ok || m.grids[i].Level != c.Level {
-			return nil, errStoredStale
-		}
-		g := m.grids[i]
-		g.persons, g.households, g.units = c.Persons, c.Households, c.Units
 	}
 	for _, lv := range m.lv {
 		lv.tile = slices.Repeat([]int32{placedElsewhere}, len(m.units.ids))

@@ -46,6 +46,7 @@ type Grid struct {
 type GridStats struct {
 	Persons      int
 	Households   int
+	Units        int     // building units counted, wholly, again as an overlay or by a share
 	DeviationPct float64 // (persons - ideal) / ideal × 100
 	Band         string  // under, within or over the level's band
 }

@@ -7,21 +7,54 @@ package jsonw
 import (
 	"encoding/json"
 	"math"
+	"runtime"
 	"strconv"
+	"sync"
+	"unicode/utf8"
 )
 
-// Array appends rows as a JSON array of objects, each written by row.
+// Array appends rows as a JSON array of objects, each written by row. A
+// long table is written in parts side by side, one per core, so row must
+// not change shared state.
 func Array[T any](b []byte, rows []T, row func(o *Object, r *T)) []byte {
 	b = append(b, '[')
+	parts := min(runtime.GOMAXPROCS(0), len(rows)/parallelRows)
+	if parts < 2 {
+		return append(objects(b, rows, row), ']')
+	}
+	bufs := make([][]byte, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			part := rows[p*len(rows)/parts : (p+1)*len(rows)/parts]
+			bufs[p] = objects(nil, part, row)
+		})
+	}
+	wg.Wait()
+	for p, buf := range bufs {
+		if p > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, buf...)
+	}
+	return append(b, ']')
+}
+
+// parallelRows is how many rows make writing a part on another core worth
+// starting it.
+const parallelRows = 2048
+
+// objects appends rows as comma-separated JSON objects.
+func objects[T any](b []byte, rows []T, row func(o *Object, r *T)) []byte {
 	for i := range rows {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		o := Begin(b)
-		row(o, &rows[i])
+		o := Object{b: append(b, '{'), first: true}
+		row(&o, &rows[i])
 		b = o.End()
 	}
-	return append(b, ']')
+	return b
 }
 
 // Object appends one JSON object, member by member.
@@ -41,8 +74,11 @@ func (o *Object) key(k string) {
 		o.b = append(o.b, ',')
 	}
 	o.first = false
-	o.b = AppendString(o.b, k)
-	o.b = append(o.b, ':')
+	// Member names are the report's own field names, plain ASCII with
+	// nothing to escape: written as they are.
+	o.b = append(o.b, '"')
+	o.b = append(o.b, k...)
+	o.b = append(o.b, '"', ':')
 }
 
 // String adds a text member; with omitEmpty an empty text is left out.
@@ -104,16 +140,64 @@ func (o *Object) Bool(k string, v bool) {
 // AppendString appends s as a JSON string, escaped as encoding/json
 // escapes it (HTML characters included).
 func AppendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			enc, _ := json.Marshal(s) // text beyond plain ASCII: the library's own escaping
-			return append(b, enc...)
-		}
+	if !utf8.ValidString(s) {
+		enc, _ := json.Marshal(s) // rare: the library's own replacement of bad bytes
+		return append(b, enc...)
 	}
 	b = append(b, '"')
-	b = append(b, s...)
+	start := 0 // s[start:i] is still to be copied as it is
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !attention[c] {
+			continue
+		}
+		if c == 0xe2 { // U+2028 and U+2029, JavaScript's line separators, are E2 80 A8/A9
+			if i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xa8 {
+				b = append(b, s[start:i]...)
+				b = append(b, '\\', 'u', '2', '0', '2', hex[8+s[i+2]&1])
+				i += 2
+				start = i + 1
+			}
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+		start = i + 1
+	}
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// attention marks the bytes AppendString looks at: those encoding/json
+// escapes (controls, quote, backslash, HTML characters) and the first byte
+// of U+2028 and U+2029.
+var attention = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	for _, c := range []byte(`"\<>&`) {
+		t[c] = true
+	}
+	t[0xe2] = true
+	return t
+}()
+
+const hex = "0123456789abcdef"
 
 // AppendFloat appends f as encoding/json writes a float64: the shortest
 // decimal, in exponent form only below 1e-6 or from 1e21, with a

@@ -3,6 +3,7 @@ package jsonw_test
 import (
 	"encoding/json"
 	"math"
+	"strconv"
 	"testing"
 
 	"github.com/gridplan/gridplan/internal/jsonw"
@@ -10,7 +11,7 @@ import (
 
 // TestSameAsEncodingJSON: every value is written as encoding/json writes it.
 func TestSameAsEncodingJSON(t *testing.T) {
-	for _, s := range []string{"", "410103001", "二七商圈", "a\"b\\c", "<&>", "tab\there", "\u2028", "bad \xff utf-8"} {
+	for _, s := range []string{"", "410103001", "二七商圈", "a\"b\\c", "<&>", "tab\there", "\u2028", "a\u2029b", "bad \xff utf-8", "\x00\x01\b\f\n\r\x1f", "东陈庄<社区>&\"第2网格\"", "\xe4\xb8"} {
 		want, _ := json.Marshal(s)
 		if got := jsonw.AppendString(nil, s); string(got) != string(want) {
 			t.Errorf("string %q: %s, want %s", s, got, want)
@@ -31,5 +32,52 @@ func TestSameAsEncodingJSON(t *testing.T) {
 	o.Bool("ok", true)
 	if got := string(o.End()); got != `{"code":"A","parent":null,"n":3,"x":0.5,"ok":true}` {
 		t.Errorf("object %s", got)
+	}
+}
+
+// FuzzAppendString: any string is written as encoding/json writes it.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "二七区", "a\"b", "\x00", "\u2028", "\xff\xfe", "<script>&amp;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		if got := jsonw.AppendString(nil, s); string(got) != string(want) {
+			t.Errorf("string %q: %s, want %s", s, got, want)
+		}
+	})
+}
+
+func BenchmarkAppendString(b *testing.B) {
+	s := "东陈庄后街社区第2网格第1微网格"
+	var buf []byte
+	for b.Loop() {
+		buf = jsonw.AppendString(buf[:0], s)
+	}
+}
+
+// TestArrayInParts: a table long enough to be written in parts reads as
+// encoding/json writes it, row for row and in order.
+func TestArrayInParts(t *testing.T) {
+	type row struct {
+		N    int64  `json:"n"`
+		Name string `json:"name"`
+	}
+	for _, n := range []int{0, 1, 2047, 2048, 4096, 10001} {
+		rows := make([]row, n)
+		for i := range rows {
+			rows[i] = row{int64(i), "网格" + strconv.Itoa(i)}
+		}
+		got := jsonw.Array(nil, rows, func(o *jsonw.Object, r *row) {
+			o.Int("n", r.N)
+			o.String("name", r.Name, false)
+		})
+		want, _ := json.Marshal(rows)
+		if n == 0 {
+			want = []byte("[]")
+		}
+		if string(got) != string(want) {
+			t.Errorf("%d rows: differs from encoding/json", n)
+		}
 	}
 }

@@ -123,11 +123,9 @@ func (db *DB) ReadBalance(ctx context.Context, ws int64, src BalanceSource) (Bal
 		}
 		polygons := false
 		err = balanceRows(ctx, tx, `
-			SELECT id, persons, households, area, ST_X(p), ST_Y(p) FROM (
-			       SELECT id, persons, households,
-			              CASE WHEN ST_Dimension(geom_m) = 0 THEN geom_m ELSE ST_PointOnSurface(geom_m) END AS p,
-			              CASE WHEN ST_Dimension(geom_m) = 0 THEN 0 ELSE ST_Area(geom_m) END AS area
-			         FROM unit WHERE plan_id = (SELECT plan_id FROM workspace WHERE id = @ws)) u`,
+			SELECT id, persons, households, CASE WHEN ST_Dimension(geom_m) = 0 THEN 0 ELSE ST_Area(geom_m) END,
+			       ST_X(point_m), ST_Y(point_m)
+			  FROM unit WHERE plan_id = (SELECT plan_id FROM workspace WHERE id = @ws)`,
 			pgx.NamedArgs{"ws": ws}, func(r pgx.Rows) error {
 				var u BalanceUnit
 				if err := r.Scan(&u.ID, &u.Persons, &u.Households, &u.AreaM2, &u.X, &u.Y); err != nil {
@@ -334,9 +332,7 @@ type BalanceUnitPlace struct {
 func (db *DB) BalanceUnitPlaces(ctx context.Context, planID int64, ids []int64) (map[int64]BalanceUnitPlace, error) {
 	out := make(map[int64]BalanceUnitPlace, len(ids))
 	err := balanceRows(ctx, db.pool, `
-		SELECT id, name, ST_X(p), ST_Y(p)
-		  FROM unit, LATERAL (SELECT CASE WHEN GeometryType(geom) = 'POINT' THEN geom ELSE ST_PointOnSurface(geom) END AS p) s
-		 WHERE plan_id = @plan AND id = ANY(@ids)`,
+		SELECT id, name, ST_X(point), ST_Y(point) FROM unit WHERE plan_id = @plan AND id = ANY(@ids)`,
 		pgx.NamedArgs{"plan": planID, "ids": ids}, func(r pgx.Rows) error {
 			var id int64
 			var p BalanceUnitPlace

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -36,11 +39,9 @@ type BalanceShape struct {
 	Bound       orb.Bound
 }
 
-// BalanceCount is what the stored assignments give one grid: the persons,
-// households and units it counts.
+// BalanceCount is what the latest balance audit stored of one grid's
+// counts: the persons, households and units it counts.
 type BalanceCount struct {
-	Level               int
-	Grid                string
 	Persons, Households int64
 	Units               int64
 }
@@ -52,69 +53,92 @@ type BalanceTotals struct {
 }
 
 // BalanceStoredSource receives what the balance audit stored of a view,
-// row by row: grids without their geometry, the units' totals, each
-// grid's counts summed from the assignments, and the assignments that
-// leave a unit (or a share of it) in no grid, with that unit's figures, in
-// unit order.
+// row by row: grids without their geometry, with their measured shapes and
+// counts (complete false: the audit stored no shape or no count of that
+// grid), the units' totals, and the assignments that leave a unit (or a
+// share of it) in no grid, with that unit's figures, in unit order.
 type BalanceStoredSource struct {
-	Grid       func(BalanceGrid, BalanceShape) error
+	Grid       func(g BalanceGrid, sh BalanceShape, c BalanceCount, complete bool) error
 	Totals     func(BalanceTotals) error
-	Count      func(BalanceCount) error
 	Unassigned func(BalancePlace, BalanceUnit) error
 }
 
 // ReadBalanceStored reads, in one read-only snapshot, a view's balance
 // settings and what its latest balance results were computed from: the
-// grids' attributes and measured shapes, the units' persons and
-// households in total, the grids' counts from the stored assignments and
-// the assignments to no grid. No geometry is read. The caller checks the settings' stamp before it trusts the rows
-// (see BalanceSettings.ResultsVersion).
+// grids' attributes, measured shapes and counts, the units' persons and
+// households in total, and the assignments to no grid. No geometry is
+// read, and no assignment that puts a unit in a grid: the grid's stored
+// counts already sum them. The caller checks the settings' stamp before it
+// trusts the rows (see BalanceSettings.ResultsVersion).
 func (db *DB) ReadBalanceStored(ctx context.Context, ws int64, src BalanceStoredSource) (BalanceSettings, error) {
 	var s BalanceSettings
+	var stored storedBalance
 	err := db.readOnly(ctx, func(tx pgx.Tx) error {
 		var err error
 		if s, err = balanceSettings(ctx, tx, ws); err != nil {
 			return err
 		}
-		args := pgx.NamedArgs{"ws": ws}
-		err = balanceRows(ctx, tx, `
-			SELECT g.code, g.name, g.level, coalesce(g.parent_code, ''), g.kind, coalesce(g.mode, ''), g.category,
-			       b.area_m2, b.compactness, b.parts, b.min_x, b.min_y, b.max_x, b.max_y
-			  FROM grid g JOIN balance_grid b ON b.ws_id = g.ws_id AND b.code = g.code
-			 WHERE g.ws_id = @ws ORDER BY g.level, g.code`, args, func(r pgx.Rows) error {
+		return stored.read(ctx, db, tx, pgx.NamedArgs{"ws": ws})
+	})
+	if err != nil {
+		return s, err
+	}
+	return s, stored.pass(src)
+}
+
+// storedBalance is what ReadBalanceStored reads, held until every read is
+// done: they run side by side.
+type storedBalance struct {
+	shapes     map[string]BalanceShape
+	counts     map[string]BalanceCount
+	grids      []BalanceGrid
+	totals     BalanceTotals
+	unassigned []BalancePlace
+	units      []BalanceUnit
+}
+
+func (b *storedBalance) read(ctx context.Context, db *DB, tx pgx.Tx, args pgx.NamedArgs) error {
+	return db.alongside(ctx, tx, func(tx pgx.Tx) error {
+		return balanceRows(ctx, tx, `SELECT code, name, level, coalesce(parent_code, ''), kind, coalesce(mode, ''), category
+			FROM grid WHERE ws_id = @ws`, args, func(r pgx.Rows) error {
 			var g BalanceGrid
-			var sh BalanceShape
 			var kind, mode string
-			if err := r.Scan(&g.Code, &g.Name, &g.Level, &g.Parent, &kind, &mode, &g.Category, &sh.AreaM2, &sh.Compactness,
-				&sh.Parts, &sh.Bound.Min[0], &sh.Bound.Min[1], &sh.Bound.Max[0], &sh.Bound.Max[1]); err != nil {
+			if err := r.Scan(&g.Code, &g.Name, &g.Level, &g.Parent, &kind, &mode, &g.Category); err != nil {
 				return err
 			}
-			g.Kind, g.Mode, sh.Code = domain.Kind(kind), domain.Mode(mode), g.Code
-			return src.Grid(g, sh)
+			g.Kind, g.Mode = domain.Kind(kind), domain.Mode(mode)
+			b.grids = append(b.grids, g)
+			return nil
+		})
+	}, func(tx pgx.Tx) error {
+		b.shapes = map[string]BalanceShape{}
+		err := balanceRows(ctx, tx, `SELECT code, area_m2, compactness, parts, min_x, min_y, max_x, max_y
+			FROM balance_grid WHERE ws_id = @ws`, args, func(r pgx.Rows) error {
+			var sh BalanceShape
+			if err := r.Scan(&sh.Code, &sh.AreaM2, &sh.Compactness, &sh.Parts,
+				&sh.Bound.Min[0], &sh.Bound.Min[1], &sh.Bound.Max[0], &sh.Bound.Max[1]); err != nil {
+				return err
+			}
+			b.shapes[sh.Code] = sh
+			return nil
 		})
 		if err != nil {
 			return err
 		}
-		var t BalanceTotals
-		err = tx.QueryRow(ctx, `SELECT count(*), coalesce(sum(persons), 0), coalesce(sum(households), 0) FROM unit
-			WHERE plan_id = (SELECT plan_id FROM workspace WHERE id = @ws)`, args).Scan(&t.Units, &t.Persons, &t.Households)
-		if err != nil {
-			return err
-		}
-		if err := src.Totals(t); err != nil {
-			return err
-		}
-		// PostgreSQL sums the assignments: a hundred thousand rows become
-		// one per grid before they cross the wire.
-		err = balanceRows(ctx, tx, `SELECT level, grid_code, sum(persons), sum(households), count(*)
-			FROM balance_place WHERE ws_id = @ws AND grid_code IS NOT NULL GROUP BY level, grid_code`, args,
-			func(r pgx.Rows) error {
+		b.counts = make(map[string]BalanceCount, len(b.shapes))
+		return balanceRows(ctx, tx, `SELECT code, persons, households, units FROM grid_stats WHERE ws_id = @ws AND units IS NOT NULL`,
+			args, func(r pgx.Rows) error {
+				var code string
 				var c BalanceCount
-				if err := r.Scan(&c.Level, &c.Grid, &c.Persons, &c.Households, &c.Units); err != nil {
+				if err := r.Scan(&code, &c.Persons, &c.Households, &c.Units); err != nil {
 					return err
 				}
-				return src.Count(c)
+				b.counts[code] = c
+				return nil
 			})
+	}, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT count(*), coalesce(sum(persons), 0), coalesce(sum(households), 0) FROM unit
+			WHERE plan_id = (SELECT plan_id FROM workspace WHERE id = @ws)`, args).Scan(&b.totals.Units, &b.totals.Persons, &b.totals.Households)
 		if err != nil {
 			return err
 		}
@@ -127,10 +151,40 @@ func (db *DB) ReadBalanceStored(ctx context.Context, ws int64, src BalanceStored
 				return err
 			}
 			u.ID = p.Unit
-			return src.Unassigned(p, u)
+			b.unassigned, b.units = append(b.unassigned, p), append(b.units, u)
+			return nil
 		})
 	})
-	return s, err
+}
+
+// pass hands what was read to src: the grids in level and code order, each
+// with its stored shape and counts, then the totals, then the assignments
+// to no grid.
+func (b *storedBalance) pass(src BalanceStoredSource) error {
+	order := make([]int32, len(b.grids)) // sorting the rows themselves moves more
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(x, y int32) int {
+		return cmp.Or(cmp.Compare(b.grids[x].Level, b.grids[y].Level), strings.Compare(b.grids[x].Code, b.grids[y].Code))
+	})
+	for _, i := range order {
+		g := b.grids[i]
+		sh, shaped := b.shapes[g.Code]
+		c, counted := b.counts[g.Code]
+		if err := src.Grid(g, sh, c, shaped && counted); err != nil {
+			return err
+		}
+	}
+	if err := src.Totals(b.totals); err != nil {
+		return err
+	}
+	for i, p := range b.unassigned {
+		if err := src.Unassigned(p, b.units[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // BalancePlaceWrite is what a balance audit writes of its assignments: all

@@ -38,10 +38,10 @@ func (db *DB) WriteGridStats(ctx context.Context, ws int64, all bool, stats []Gr
 				return err
 			}
 			_, err := tx.CopyFrom(ctx, pgx.Identifier{"grid_stats"},
-				[]string{"plan_id", "ws_id", "code", "persons", "households", "deviation_pct", "band"},
+				[]string{"plan_id", "ws_id", "code", "persons", "households", "units", "deviation_pct", "band"},
 				pgx.CopyFromSlice(len(stats), func(i int) ([]any, error) {
 					s := stats[i]
-					return []any{planID, ws, s.Code, s.Persons, s.Households, s.DeviationPct, nullIfEmpty(s.Band)}, nil
+					return []any{planID, ws, s.Code, s.Persons, s.Households, s.Units, s.DeviationPct, nullIfEmpty(s.Band)}, nil
 				}))
 			return pgError(err, "grid stats")
 		}
@@ -54,21 +54,21 @@ func (db *DB) WriteGridStats(ctx context.Context, ws int64, all bool, stats []Gr
 			return nil
 		}
 		codes, bands := make([]string, len(stats)), make([]*string, len(stats))
-		persons, households := make([]int32, len(stats)), make([]int32, len(stats))
+		persons, households, units := make([]int32, len(stats)), make([]int32, len(stats)), make([]int32, len(stats))
 		deviations := make([]float64, len(stats))
 		for i, s := range stats {
-			codes[i], persons[i], households[i], deviations[i] = s.Code, int32(s.Persons), int32(s.Households), s.DeviationPct
+			codes[i], persons[i], households[i], units[i], deviations[i] = s.Code, int32(s.Persons), int32(s.Households), int32(s.Units), s.DeviationPct
 			if s.Band != "" {
 				bands[i] = &stats[i].Band
 			}
 		}
-		args["codes"], args["persons"], args["households"], args["deviations"], args["bands"] =
-			codes, persons, households, deviations, bands
+		args["codes"], args["persons"], args["households"], args["units"], args["deviations"], args["bands"] =
+			codes, persons, households, units, deviations, bands
 		_, err := tx.Exec(ctx, `
-			INSERT INTO grid_stats (plan_id, ws_id, code, persons, households, deviation_pct, band)
-			SELECT @plan, @ws, * FROM unnest(@codes::text[], @persons::int[], @households::int[], @deviations::float8[], @bands::text[])
+			INSERT INTO grid_stats (plan_id, ws_id, code, persons, households, units, deviation_pct, band)
+			SELECT @plan, @ws, * FROM unnest(@codes::text[], @persons::int[], @households::int[], @units::int[], @deviations::float8[], @bands::text[])
 			ON CONFLICT (ws_id, code) DO UPDATE SET persons = excluded.persons, households = excluded.households,
-				deviation_pct = excluded.deviation_pct, band = excluded.band`, args)
+				units = excluded.units, deviation_pct = excluded.deviation_pct, band = excluded.band`, args)
 		return pgError(err, "grid stats")
 	})
 }
@@ -128,11 +128,13 @@ func (db *DB) SetBalanceResults(ctx context.Context, ws, version int64, key stri
 func (db *DB) BalanceWritten(ctx context.Context, ws int64) (map[string]domain.GridStats, []string, error) {
 	args := pgx.NamedArgs{"ws": ws}
 	stats := map[string]domain.GridStats{}
-	err := balanceRows(ctx, db.pool, `SELECT code, persons, households, coalesce(deviation_pct, 0), coalesce(band, '')
+	// A row without units (written before they were kept) differs from
+	// any count, so the next audit writes it again.
+	err := balanceRows(ctx, db.pool, `SELECT code, persons, households, coalesce(units, -1), coalesce(deviation_pct, 0), coalesce(band, '')
 		FROM grid_stats WHERE ws_id = @ws`, args, func(r pgx.Rows) error {
 		var code string
 		var s domain.GridStats
-		if err := r.Scan(&code, &s.Persons, &s.Households, &s.DeviationPct, &s.Band); err != nil {
+		if err := r.Scan(&code, &s.Persons, &s.Households, &s.Units, &s.DeviationPct, &s.Band); err != nil {
 			return err
 		}
 		stats[code] = s

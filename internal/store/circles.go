@@ -78,9 +78,8 @@ type Place struct {
 
 // UnitPlaces returns the plan's units as points, in id order.
 func (db *DB) UnitPlaces(ctx context.Context, planID int64) ([]Place, error) {
-	rows, err := db.pool.Query(ctx, `SELECT id, persons, households, ST_X(m), ST_Y(m), ST_X(w), ST_Y(w)
-		FROM (SELECT id, persons, households, ST_PointOnSurface(geom_m) AS m, ST_PointOnSurface(geom) AS w
-		        FROM unit WHERE plan_id = @plan) u ORDER BY id`, pgx.NamedArgs{"plan": planID})
+	rows, err := db.pool.Query(ctx, `SELECT id, persons, households, ST_X(point_m), ST_Y(point_m), ST_X(point), ST_Y(point)
+		FROM unit WHERE plan_id = @plan ORDER BY id`, pgx.NamedArgs{"plan": planID})
 	if err != nil {
 		return nil, err
 	}

@@ -341,9 +341,7 @@ func Moved(ctx context.Context, q querier, planID int64, srid int, before, after
 		     b AS (SELECT c, ST_Transform(ST_GeomFromEWKB(w), m.srid) AS g FROM m, unnest(@bc::text[], @bw::bytea[]) AS t(c, w)),
 		     a AS (SELECT c, ST_Transform(ST_GeomFromEWKB(w), m.srid) AS g FROM m, unnest(@ac::text[], @aw::bytea[]) AS t(c, w)),
 		     area AS (SELECT ST_Extent(g) AS e FROM (SELECT g FROM b UNION ALL SELECT g FROM a) x),
-		     u AS (SELECT persons, households,
-		                  CASE WHEN GeometryType(geom_m) = 'POINT' THEN geom_m ELSE ST_PointOnSurface(geom_m) END AS p
-		             FROM unit, area WHERE plan_id = @plan AND geom_m && area.e)
+		     u AS (SELECT persons, households, point_m AS p FROM unit, area WHERE plan_id = @plan AND geom_m && area.e)
 		SELECT f.c, t.c, sum(u.persons), sum(u.households)
 		  FROM u
 		  CROSS JOIN LATERAL (SELECT c FROM b WHERE ST_Intersects(b.g, u.p) ORDER BY c LIMIT 1) f

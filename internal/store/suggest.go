@@ -46,11 +46,9 @@ type AreaUnit struct {
 // UnitsIn reads the plan's units whose metric geometry meets the box b.
 func (db *DB) UnitsIn(ctx context.Context, planID int64, b orb.Bound) ([]AreaUnit, error) {
 	rows, err := db.pool.Query(ctx, `
-		SELECT u.id, u.persons, u.households, ST_X(p), ST_Y(p),
+		SELECT u.id, u.persons, u.households, ST_X(u.point_m), ST_Y(u.point_m),
 		       CASE WHEN GeometryType(u.geom_m) IN ('POLYGON', 'MULTIPOLYGON') THEN ST_AsEWKB(ST_Multi(u.geom_m)) END
 		  FROM plan pl JOIN unit u ON u.plan_id = pl.id
-		 CROSS JOIN LATERAL (SELECT CASE WHEN GeometryType(u.geom_m) = 'POINT' THEN u.geom_m
-		                                 ELSE ST_PointOnSurface(u.geom_m) END AS p) q
 		 WHERE pl.id = @plan AND u.geom_m && ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, pl.srid)
 		 ORDER BY u.id`, boxArgs(planID, b))
 	if err != nil {

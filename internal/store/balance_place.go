@@ -112,7 +112,7 @@ func (b *storedBalance) read(ctx context.Context, db *DB, tx pgx.Tx, args pgx.Na
 		})
 	}, func(tx pgx.Tx) error {
 		b.shapes = map[string]BalanceShape{}
-		err := balanceRows(ctx, tx, `SELECT code, area_m2, compactness, parts, min_x, min_y, max_x, max_y
+		return balanceRows(ctx, tx, `SELECT code, area_m2, compactness, parts, min_x, min_y, max_x, max_y
 			FROM balance_grid WHERE ws_id = @ws`, args, func(r pgx.Rows) error {
 			var sh BalanceShape
 			if err := r.Scan(&sh.Code, &sh.AreaM2, &sh.Compactness, &sh.Parts,
@@ -122,10 +122,8 @@ func (b *storedBalance) read(ctx context.Context, db *DB, tx pgx.Tx, args pgx.Na
 			b.shapes[sh.Code] = sh
 			return nil
 		})
-		if err != nil {
-			return err
-		}
-		b.counts = make(map[string]BalanceCount, len(b.shapes))
+	}, func(tx pgx.Tx) error {
+		b.counts = map[string]BalanceCount{}
 		return balanceRows(ctx, tx, `SELECT code, persons, households, units FROM grid_stats WHERE ws_id = @ws AND units IS NOT NULL`,
 			args, func(r pgx.Rows) error {
 				var code string

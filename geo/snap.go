@@ -4,20 +4,19 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
-	"github.com/tidwall/rtree"
 )
 
 // Snapper finds the nearest point on a set of polylines — the links of a
 // [Network], in the same order — for joining off-network places (units,
-// facilities) to the network. Segments sit in an R-tree (tidwall/rtree:
-// orb's quadtree holds points only, and the nearest segment is not the one
-// with the nearest vertex). A query reads the segments whose boxes meet a
-// square round the point, doubling the square until the nearest of them
-// is within it, with exact point-to-segment distances: a box query costs
-// far less than the tree's nearest-first walk with its queue, and almost
-// every place is within the first square of a street.
+// facilities) to the network. Segments sit in a uniform grid of cells
+// (segmentGrid: orb's quadtree holds points only, and the nearest segment
+// is not the one with the nearest vertex). A query reads the segments of
+// the cells a square round the point meets, doubling the square until the
+// nearest of them is within it, with exact point-to-segment distances:
+// every segment within the square's reach is among them, and almost every
+// place is within the first square of a street.
 type Snapper struct {
-	tree   rtree.RTreeG[int32] // segment index → segs
+	cells  segmentGrid // segment index → segs
 	segs   []segment
 	total  []float64 // planar length of each line
 	reach0 float64   // the first square's half side
@@ -50,11 +49,10 @@ func NewSnapper(lines []orb.LineString) *Snapper {
 		s.total[i] = along
 	}
 	length := 0.0
-	for k, sg := range s.segs {
-		s.tree.Insert([2]float64{math.Min(sg.a[0], sg.b[0]), math.Min(sg.a[1], sg.b[1])},
-			[2]float64{math.Max(sg.a[0], sg.b[0]), math.Max(sg.a[1], sg.b[1])}, int32(k))
+	for _, sg := range s.segs {
 		length += math.Hypot(sg.b[0]-sg.a[0], sg.b[1]-sg.a[1])
 	}
+	s.cells = newSegmentGrid(s.segs)
 	s.reach0 = 1
 	if len(s.segs) > 0 {
 		s.reach0 = math.Max(1, length/float64(len(s.segs))) // about one segment's length
@@ -70,20 +68,22 @@ func (s *Snapper) Nearest(p orb.Point) (snap Snap, ok bool) {
 	}
 	best, bestD := int32(-1), math.Inf(1)
 	for r := s.reach0; ; r *= 2 {
-		s.tree.Search([2]float64{p[0] - r, p[1] - r}, [2]float64{p[0] + r, p[1] + r},
-			func(_, _ [2]float64, k int32) bool {
-				q, _ := closest(s.segs[k], p)
-				if d := math.Hypot(q[0]-p[0], q[1]-p[1]); d < bestD || (d == bestD && k < best) {
-					best, bestD = k, d
-				}
-				return true
-			})
+		square := orb.Bound{Min: orb.Point{p[0] - r, p[1] - r}, Max: orb.Point{p[0] + r, p[1] + r}}
+		s.cells.search(square, func(k int32) {
+			q, _ := closest(s.segs[k], p)
+			if d := math.Hypot(q[0]-p[0], q[1]-p[1]); d < bestD || (d == bestD && k < best) {
+				best, bestD = k, d
+			}
+		})
 		// Every segment within r of p meets the square; one found within
-		// it is the nearest of all. Beyond the whole network's reach, the
-		// square has seen every segment.
-		if bestD <= r || r > 1e9 {
+		// it is the nearest of all. A square holding the whole network has
+		// seen every segment.
+		if bestD <= r || square.Contains(s.cells.ext.Min) && square.Contains(s.cells.ext.Max) || r > 1e15 {
 			break
 		}
+	}
+	if best < 0 {
+		return snap, false // p is not a number
 	}
 	sg := s.segs[best]
 	q, u := closest(sg, p)

@@ -71,3 +71,43 @@ func TestSnapperMatchesScan(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSnapper indexes a street network's worth of segments and snaps
+// places to it, as a cold service-circles audit does.
+func BenchmarkSnapper(b *testing.B) {
+	x := uint32(7)
+	rnd := func() float64 { x ^= x << 13; x ^= x >> 17; x ^= x << 5; return float64(x%1000000) / 100 }
+	var lines []orb.LineString
+	for range 100000 {
+		ls := orb.LineString{{rnd(), rnd()}}
+		for range 3 {
+			p := ls[len(ls)-1]
+			ls = append(ls, orb.Point{p[0] + rnd()/500 - 10, p[1] + rnd()/500 - 10})
+		}
+		lines = append(lines, ls)
+	}
+	places := make([]orb.Point, 20000)
+	for i := range places {
+		places[i] = orb.Point{rnd(), rnd()}
+	}
+	b.Run("index", func(b *testing.B) {
+		for b.Loop() {
+			NewSnapper(lines)
+		}
+	})
+	s := NewSnapper(lines)
+	b.Run("nearest", func(b *testing.B) {
+		for b.Loop() {
+			for _, p := range places {
+				s.Nearest(p)
+			}
+		}
+	})
+}
+
+func TestSnapperNaN(t *testing.T) {
+	s := NewSnapper([]orb.LineString{{{0, 0}, {1, 0}}})
+	if _, ok := s.Nearest(orb.Point{math.NaN(), 0}); ok {
+		t.Error("a point that is not a number snapped")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/store"
@@ -71,6 +72,8 @@ func TestBundleHistory(t *testing.T) {
 	// working copy holds the split's codes: only plan_code remembers them.
 	run("draft", "create", "orig", "d2", "--from", "1", "--message", "still open")
 	edit("orig", "d2", fmt.Sprintf(`{"message":"open rename","ops":[{"op":"rename","grid":%q,"name":"开着的"}]}`, open))
+	run("draft", "create", "orig", "dx", "--message", "given up")
+	run("draft", "discard", "orig", "dx")
 	run("revert", "orig", "1")
 	one(`WITH u AS (UPDATE grid SET name = 'SQL 改的' WHERE `+published+` AND code = $1 RETURNING 1) SELECT count(*) FROM u`,
 		[]any{unrecorded}, new(int))
@@ -159,7 +162,7 @@ func TestBundleHistory(t *testing.T) {
 		}
 	}
 	same("export", "PLAN", "--draft", "d2", "--level", "3")
-	if a, b := draftsOf(t, db, "orig"), draftsOf(t, db, "copy"); len(a) != 2 || !reflect.DeepEqual(a, b) {
+	if a, b := draftsOf(t, db, "orig"), draftsOf(t, db, "copy"); len(a) != 3 || !reflect.DeepEqual(a, b) {
 		t.Errorf("drafts differ:\n%+v\n%+v", a, b)
 	}
 	for _, revs := range [][2]int{{1, 4}, {3, 6}} {
@@ -356,9 +359,11 @@ func draftsOf(t *testing.T, db *store.DB, plan string) []store.Draft {
 		d := &ds[i]
 		d.Version, d.Workspace = 0, min(d.Workspace, 1)
 		d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
-		if d.PublishedAt != nil {
-			at := d.PublishedAt.UTC()
-			d.PublishedAt = &at
+		for _, at := range []**time.Time{&d.PublishedAt, &d.DiscardedAt} {
+			if *at != nil {
+				utc := (*at).UTC()
+				*at = &utc
+			}
 		}
 	}
 	return ds

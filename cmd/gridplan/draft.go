@@ -25,8 +25,10 @@ func runDraft(ctx context.Context, e *env, args []string) error {
 		return runDraftDiff(ctx, e, args[1:])
 	case "publish":
 		return runDraftPublish(ctx, e, args[1:])
+	case "discard":
+		return runDraftDiscard(ctx, e, args[1:])
 	}
-	return usageError{fmt.Sprintf("unknown draft subcommand %q: want create, list, diff or publish", args[0])}
+	return usageError{fmt.Sprintf("unknown draft subcommand %q: want create, list, diff, publish or discard", args[0])}
 }
 
 func runDraftCreate(ctx context.Context, e *env, args []string) error {
@@ -279,5 +281,25 @@ func runLineage(ctx context.Context, e *env, args []string) error {
 			return enc.Encode(rows)
 		}
 		return editing.WriteLineageCSV(e.stdout, rows)
+	})
+}
+
+func runDraftDiscard(ctx context.Context, e *env, args []string) error {
+	var cfg Config
+	fs := newFlags(e, "draft discard", &cfg)
+	pos, err := parseArgs(fs, args, "NAME", "DRAFT")
+	if err != nil {
+		return err
+	}
+	return withStore(ctx, e, cfg, func(db *store.DB) error {
+		plan, err := db.Plan(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		if _, err := newEditing(db, nil, nil).DiscardDraft(ctx, plan, pos[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "discarded draft %q of plan %q (its revisions and codes stay in the history)\n", pos[1], pos[0])
+		return nil
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -75,6 +76,16 @@ func TestDraftCommandLine(t *testing.T) {
 		t.Errorf("after the revert the rename is still published: %d", r.code)
 	}
 
+	if r := gridplan(t, dsn, "draft", "create", "demo", "gone"); r.code != 0 {
+		t.Fatalf("draft create gone: %d %s", r.code, r.stderr)
+	}
+	if r := gridplan(t, dsn, "draft", "discard", "demo", "gone"); r.code != 0 || !strings.Contains(r.stdout, `discarded draft "gone"`) {
+		t.Errorf("draft discard: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r := gridplan(t, dsn, "draft", "list", "demo"); !regexp.MustCompile(`gone\s+discarded`).MatchString(r.stdout) {
+		t.Errorf("draft list after the discard: %s", r.stdout)
+	}
+
 	before := rowCounts(t, dsn)
 	bad := []struct {
 		name string
@@ -88,6 +99,9 @@ func TestDraftCommandLine(t *testing.T) {
 		{"bad draft name", []string{"draft", "create", "demo", "Bad Name"}, "draft name"},
 		{"bad revision", []string{"revert", "demo", "x"}, "REV must be"},
 		{"no such revision", []string{"audit", "demo", "--revision", "999"}, "no revision 999"},
+		{"discard a published draft", []string{"draft", "discard", "demo", "d1"}, "only an open draft"},
+		{"discard again", []string{"draft", "discard", "demo", "gone"}, "only an open draft"},
+		{"edit a discarded draft", []string{"edit", "demo", "gone", rename}, `draft "gone" of plan "demo" was discarded`},
 	}
 	for _, c := range bad {
 		r := gridplan(t, dsn, c.args...)

@@ -20,6 +20,29 @@ func (s *Service) CreateDraft(ctx context.Context, plan domain.Plan, name string
 	return s.db.CreateDraft(ctx, plan, name, domain.ActorFrom(ctx).Name, message, from)
 }
 
+// DiscardDraft gives up an open draft: its grids are deleted, and it stays
+// listed as discarded. Its author may discard it with the planner role; a
+// draft someone else made needs the approver role over the whole plan.
+func (s *Service) DiscardDraft(ctx context.Context, plan domain.Plan, draft string) (store.Draft, error) {
+	permit, err := s.authorize(ctx, plan, domain.RolePlanner)
+	if err != nil {
+		return store.Draft{}, err
+	}
+	d, err := s.db.Draft(ctx, plan, draft)
+	if err != nil {
+		return store.Draft{}, err
+	}
+	if actor := domain.ActorFrom(ctx); !permit.local && d.Author != actor.Name {
+		what := fmt.Sprintf("discarding draft %q, which user %q made,", draft, d.Author)
+		if err := s.authorizeWhole(ctx, plan, domain.RoleApprover, what); err != nil {
+			return store.Draft{}, err
+		}
+	}
+	view := s.lockView(d.Workspace) // no change set of the draft runs meanwhile
+	defer view.Unlock()
+	return s.db.DiscardDraft(ctx, plan, draft, domain.ActorFrom(ctx).Name)
+}
+
 // Drafts lists plan's drafts.
 func (s *Service) Drafts(ctx context.Context, plan domain.Plan) ([]store.Draft, error) {
 	return s.db.Drafts(ctx, plan.ID)
@@ -53,6 +76,9 @@ func (s *Service) Publish(ctx context.Context, plan domain.Plan, draft, message 
 	d, err := s.db.Draft(ctx, plan, draft)
 	if err != nil {
 		return nil, err
+	}
+	if d.State == "discarded" {
+		return nil, domain.Errorf(domain.ErrNotFound, "draft %q of plan %q was discarded", draft, plan.Name)
 	}
 	if d.State != "open" {
 		return nil, domain.Errorf(domain.ErrConflict, "draft %q of plan %q was already published as revision %d", draft, plan.Name, *d.Published)

@@ -175,6 +175,22 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, s.log, http.StatusOK, out)
 }
 
+// discardDraft gives up an open draft; the answer is the draft, now
+// discarded.
+func (s *Server) discardDraft(w http.ResponseWriter, r *http.Request) {
+	name, err := httpx.PathParam(r, "draft")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d, err := s.edits.DiscardDraft(r.Context(), planOf(r), name)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, s.log, http.StatusOK, d)
+}
+
 // revert records a new published revision equal to an earlier one:
 // {"revision": N}.
 func (s *Server) revert(w http.ResponseWriter, r *http.Request) {

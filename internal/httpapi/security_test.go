@@ -33,6 +33,7 @@ func (s *secured) writes() []endpoint {
 		{"a change set", request{method: "POST", path: "/api/plans/edit/drafts/d1/changes",
 			body: `{"base":` + strings.Trim(base, `"`) + `,"ops":[{"op":"rename","grid":"C2","name":"x"}]}`}, "grid C2"},
 		{"publish", request{method: "POST", path: "/api/plans/edit/drafts/d1/publish"}, "approver"},
+		{"discard a draft", request{method: "DELETE", path: "/api/plans/edit/drafts/d1"}, "approver"},
 		{"revert", request{method: "POST", path: "/api/plans/edit/revert", body: `{"revision":1}`}, "approver"},
 		{"PUT a circle rule", request{method: "PUT", path: "/api/plans/edit/circles/rules/clinic/20", body: `{"speed_m_per_min":80}`}, "admin"},
 		{"DELETE a circle rule", request{method: "DELETE", path: "/api/plans/edit/circles/rules/clinic/5"}, "admin"},

@@ -111,6 +111,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) http.Handler {
 				r.Post("/drafts", s.createDraft)
 				r.Post("/drafts/{draft}/changes", s.postChanges)
 				r.Post("/drafts/{draft}/publish", s.publishDraft)
+				r.Delete("/drafts/{draft}", s.discardDraft)
 				r.Post("/revert", s.revert)
 			}
 			if s.auditor != nil {

@@ -41,7 +41,7 @@ func historyTables() []BundleTable {
 			           FROM grid_version WHERE plan_id = @plan ORDER BY id`}),
 		h(BundleTable{Name: "draft",
 			Columns: c("name", "author", "message", "base_revision", "head_revision", "state", "published_revision",
-				"published_by", "published_at", "created_at", "updated_at"),
+				"published_by", "published_at", "discarded_by", "discarded_at", "created_at", "updated_at"),
 			OrderBy: []string{"name"}}),
 		h(BundleTable{Name: "revision",
 			Columns: c("number", "parent", "draft", "kind", "author", "message", "created_at", "ops:json", "grids:json"),
@@ -166,9 +166,9 @@ func restoreRevisions(ctx context.Context, tx pgx.Tx, planID int64, h bundleHist
 	}
 	steps := []struct{ table, sql string }{
 		{"draft", `INSERT INTO draft (plan_id, name, author, message, base_revision, head_revision, state, published_revision,
-		                              published_by, published_at, created_at, updated_at)
+		                              published_by, published_at, discarded_by, discarded_at, created_at, updated_at)
 			SELECT @plan, r.name, r.author, r.message, r.base_revision, r.head_revision, r.state, r.published_revision,
-			       r.published_by, r.published_at, r.created_at, r.updated_at
+			       r.published_by, r.published_at, r.discarded_by, r.discarded_at, r.created_at, r.updated_at
 			  FROM jsonb_populate_recordset(NULL::draft, @rows::jsonb) r ORDER BY r.created_at, r.name`},
 		{"revision", `INSERT INTO revision (plan_id, number, parent, draft_id, kind, author, message, created_at, ops, grids)
 			SELECT @plan, r.number, r.parent, d.id, r.kind, r.author, r.message, r.created_at, r.ops, r.grids

@@ -22,23 +22,26 @@ type Draft struct {
 	Message      string     `json:"message"`
 	BaseRevision int        `json:"base_revision"`
 	HeadRevision int        `json:"head_revision"`
-	State        string     `json:"state"` // open or published
+	State        string     `json:"state"` // open, published or discarded
 	Version      int64      `json:"version"`
 	Published    *int       `json:"published_revision,omitempty"`
 	PublishedBy  string     `json:"published_by,omitempty"`
 	PublishedAt  *time.Time `json:"published_at,omitempty"`
+	DiscardedBy  string     `json:"discarded_by,omitempty"`
+	DiscardedAt  *time.Time `json:"discarded_at,omitempty"`
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 	Workspace    int64      `json:"-"`
 }
 
 const draftColumns = `d.name, d.author, d.message, d.base_revision, d.head_revision, d.state, coalesce(w.version, 0),
-	d.published_revision, coalesce(d.published_by, ''), d.published_at, d.created_at, d.updated_at, coalesce(d.ws_id, 0)`
+	d.published_revision, coalesce(d.published_by, ''), d.published_at, coalesce(d.discarded_by, ''), d.discarded_at,
+	d.created_at, d.updated_at, coalesce(d.ws_id, 0)`
 
 func scanDraft(r pgx.Row) (Draft, error) {
 	var d Draft
 	err := r.Scan(&d.Name, &d.Author, &d.Message, &d.BaseRevision, &d.HeadRevision, &d.State, &d.Version,
-		&d.Published, &d.PublishedBy, &d.PublishedAt, &d.CreatedAt, &d.UpdatedAt, &d.Workspace)
+		&d.Published, &d.PublishedBy, &d.PublishedAt, &d.DiscardedBy, &d.DiscardedAt, &d.CreatedAt, &d.UpdatedAt, &d.Workspace)
 	return d, err
 }
 
@@ -111,7 +114,7 @@ func (db *DB) CreateDraft(ctx context.Context, plan domain.Plan, name, author, m
 // Drafts lists plan's drafts, open ones first, newest first.
 func (db *DB) Drafts(ctx context.Context, planID int64) ([]Draft, error) {
 	rows, err := db.pool.Query(ctx, `SELECT `+draftColumns+` FROM draft d LEFT JOIN workspace w ON w.id = d.ws_id
-		WHERE d.plan_id = @plan ORDER BY d.state = 'published', d.updated_at DESC, d.name`, pgx.NamedArgs{"plan": planID})
+		WHERE d.plan_id = @plan ORDER BY d.state <> 'open', d.updated_at DESC, d.name`, pgx.NamedArgs{"plan": planID})
 	if err != nil {
 		return nil, err
 	}
@@ -125,5 +128,39 @@ func (db *DB) Draft(ctx context.Context, plan domain.Plan, name string) (Draft, 
 	if errors.Is(err, pgx.ErrNoRows) {
 		return d, domain.Errorf(domain.ErrNotFound, "plan %q has no draft %q", plan.Name, name)
 	}
+	return d, err
+}
+
+// DiscardDraft gives up an open draft: its workspace and grids are deleted
+// and the draft stays listed as discarded by actor. Its revisions, lineage
+// and the codes it used stay: codes are never reused.
+func (db *DB) DiscardDraft(ctx context.Context, plan domain.Plan, name, actor string) (Draft, error) {
+	var d Draft
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		args := pgx.NamedArgs{"plan": plan.ID, "name": name, "actor": actor}
+		var state string
+		var ws *int64
+		err := tx.QueryRow(ctx, `SELECT state, ws_id FROM draft WHERE plan_id = @plan AND name = @name FOR UPDATE`, args).Scan(&state, &ws)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return domain.Errorf(domain.ErrNotFound, "plan %q has no draft %q", plan.Name, name)
+		}
+		if err != nil {
+			return err
+		}
+		if state != "open" || ws == nil {
+			return domain.Errorf(domain.ErrConflict, "draft %q of plan %q is %s, not open; only an open draft can be discarded", name, plan.Name, state)
+		}
+		args["ws"] = *ws
+		if _, err := tx.Exec(ctx, `UPDATE draft SET state = 'discarded', discarded_by = @actor, discarded_at = now(), updated_at = now(),
+			ws_id = NULL WHERE plan_id = @plan AND name = @name`, args); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM workspace WHERE id = @ws`, args); err != nil {
+			return err
+		}
+		d, err = scanDraft(tx.QueryRow(ctx, `SELECT `+draftColumns+` FROM draft d LEFT JOIN workspace w ON w.id = d.ws_id
+			WHERE d.plan_id = @plan AND d.name = @name`, args))
+		return err
+	})
 	return d, err
 }

@@ -38,6 +38,9 @@ func (db *DB) PlanView(ctx context.Context, name string, view domain.View) (doma
 		if err != nil {
 			return p, err
 		}
+		if ws == nil && state == "discarded" {
+			return p, domain.Errorf(domain.ErrNotFound, "draft %q of plan %q was discarded", view.Draft, name)
+		}
 		if ws == nil {
 			return p, domain.Errorf(domain.ErrConflict, "draft %q of plan %q was published as revision %d; read the published plan or that revision",
 				view.Draft, name, published)

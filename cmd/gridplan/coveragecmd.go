@@ -56,11 +56,7 @@ func runCoverageSettings(ctx context.Context, e *env, args []string) error {
 			mask = append(mask, orb.MultiPolygon{p})
 		}
 	}
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		noiseM, masks, err := db.CoverageSettings(ctx, plan.ID)
 		if err != nil {
 			return err

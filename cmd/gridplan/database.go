@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/pgcluster"
 	"github.com/gridplan/gridplan/internal/store"
 )
@@ -60,6 +61,18 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // withStore runs fn with an open store, closing it afterwards.
+// withPlan is withStore for a command on one plan: fn gets the plan named
+// name, or the command fails as an unknown plan does.
+func withPlan(ctx context.Context, e *env, cfg Config, name string, fn func(*store.DB, domain.Plan) error) error {
+	return withStore(ctx, e, cfg, func(db *store.DB) error {
+		plan, err := db.Plan(ctx, name)
+		if err != nil {
+			return err
+		}
+		return fn(db, plan)
+	})
+}
+
 func withStore(ctx context.Context, e *env, cfg Config, fn func(*store.DB) error) error {
 	if err := cfg.check(); err != nil {
 		return err

@@ -44,11 +44,7 @@ func runDraftCreate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		d, err := newEditing(db, nil, nil).CreateDraft(ctx, plan, pos[1], rev, *message)
 		if err != nil {
 			return err
@@ -65,11 +61,7 @@ func runDraftList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		ds, err := db.Drafts(ctx, plan.ID)
 		if err != nil {
 			return err
@@ -100,11 +92,7 @@ func runDraftDiff(ctx context.Context, e *env, args []string) error {
 	if *format != "json" && *format != "geojson" {
 		return usageError{"--format must be json or geojson"}
 	}
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		d, err := newEditing(db, nil, nil).Diff(ctx, plan, domain.View{Revision: rev}, parseView(pos[1]))
 		if err != nil {
 			return err
@@ -126,11 +114,7 @@ func runDraftPublish(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		auditor := newAuditor(db, 0)
 		out, err := newEditing(db, auditor, nil).Publish(ctx, plan, pos[1], *message)
 		if err != nil {
@@ -188,11 +172,7 @@ func runRevert(ctx context.Context, e *env, args []string) error {
 	if err != nil || rev == 0 {
 		return usageError{"REV must be a revision number"}
 	}
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		n, changed, err := newEditing(db, nil, nil).Revert(ctx, plan, rev)
 		if err != nil {
 			return err
@@ -211,11 +191,7 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		w := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 		if *grid != "" {
 			versions, lineage, err := db.GridHistory(ctx, plan.ID, *grid)
@@ -263,11 +239,7 @@ func runLineage(ctx context.Context, e *env, args []string) error {
 	if *format != "csv" && *format != "json" {
 		return usageError{"--format must be csv or json"}
 	}
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		rows, err := db.Lineage(ctx, plan.ID, "", *draft)
 		if err != nil {
 			return err
@@ -291,11 +263,7 @@ func runDraftDiscard(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		if _, err := newEditing(db, nil, nil).DiscardDraft(ctx, plan, pos[1]); err != nil {
 			return err
 		}

@@ -55,11 +55,7 @@ func runImportOSM(ctx context.Context, e *env, args []string) error {
 			io.Closer
 		}{&r, f}, nil
 	}
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		s, err := osmimport.Import(ctx, db, plan, path, open, opts)
 		if err != nil {
 			return err

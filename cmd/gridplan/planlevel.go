@@ -41,11 +41,7 @@ func runPlanLevel(ctx context.Context, e *env, args []string) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		s, err := db.BalanceSettings(ctx, plan.ID)
 		if err != nil {
 			return err
@@ -107,11 +103,7 @@ func runPlanBalance(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		if *rule != "" {
 			if err := db.SetPolygonUnits(ctx, plan.ID, *rule); err != nil {
 				return err

@@ -51,11 +51,7 @@ func runRuleAdd(ctx context.Context, e *env, args []string) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		created, err := db.PutCircleRule(ctx, plan.ID, r)
 		if err != nil {
 			return err
@@ -77,11 +73,7 @@ func runRuleList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		rules, err := db.CircleRules(ctx, plan.ID)
 		if err != nil {
 			return err
@@ -108,11 +100,7 @@ func runRuleRemove(ctx context.Context, e *env, args []string) error {
 	if *typ == "" || *minutes == 0 {
 		return usageError{"rule remove needs --facility-type and --minutes"}
 	}
-	return withStore(ctx, e, cfg, func(db *store.DB) error {
-		plan, err := db.Plan(ctx, pos[0])
-		if err != nil {
-			return err
-		}
+	return withPlan(ctx, e, cfg, pos[0], func(db *store.DB, plan domain.Plan) error {
 		if err := db.DeleteCircleRule(ctx, plan.ID, *typ, *minutes); err != nil {
 			if domain.ErrorCode(err) == domain.ErrNotFound {
 				return domain.Errorf(domain.ErrNotFound, "plan %q: %s", plan.Name, domain.ErrorMessage(err))

@@ -65,13 +65,17 @@ type editResult struct {
 	Scoped struct {
 		Grid, Status, Text string
 	} `json:"scoped"`
-	Published   int               `json:"published"`
-	Screenshots map[string]string `json:"screenshots"`
-	Blocked     []string          `json:"blocked"`
-	Errors      []string          `json:"errors"`
-	Steps       []string          `json:"steps"`
-	Fatal       string            `json:"fatal"`
-	Failure     map[string]string `json:"failureState"`
+	Published     int               `json:"published"`
+	Discarded     string            `json:"discarded"`
+	DiscardLabel  string            `json:"discardLabel"`
+	DiscardAsk    string            `json:"discardAsk"`
+	DiscardListed bool              `json:"discardListed"`
+	Screenshots   map[string]string `json:"screenshots"`
+	Blocked       []string          `json:"blocked"`
+	Errors        []string          `json:"errors"`
+	Steps         []string          `json:"steps"`
+	Fatal         string            `json:"fatal"`
+	Failure       map[string]string `json:"failureState"`
 }
 
 func TestMapEditsGrids(t *testing.T) {
@@ -205,6 +209,15 @@ func TestMapEditsGrids(t *testing.T) {
 	}
 	if res.Published == 0 {
 		t.Fatal("not published")
+	}
+	if res.DiscardLabel != "放弃草稿" || !strings.Contains(res.DiscardAsk, "确认放弃草稿 "+res.Discarded) || res.DiscardListed {
+		t.Errorf("discarding %q on the map: button %q, then %q; still offered in the picker: %v", res.Discarded, res.DiscardLabel, res.DiscardAsk, res.DiscardListed)
+	}
+	var droppedState string
+	var droppedWorkspace *int64
+	if err := db.Pool().QueryRow(ctx, `SELECT state, ws_id FROM draft WHERE name = $1`, res.Discarded).Scan(&droppedState, &droppedWorkspace); err != nil ||
+		droppedState != "discarded" || droppedWorkspace != nil {
+		t.Errorf("draft %q after the discard on the map: state %q, workspace %v (%v)", res.Discarded, droppedState, droppedWorkspace, err)
 	}
 
 	// The published plan, judged through the API and PostGIS.

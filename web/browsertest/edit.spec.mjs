@@ -319,6 +319,25 @@ async function main() {
     await waitBody(page, 'published', '*');
     result.published = Number(await body(page, 'published'));
     step('publish');
+
+    // The approver makes a draft and gives it up: the first click on 放弃草稿
+    // asks, the second discards, and the map shows the published plan.
+    const dropped = `${draft}-x`;
+    await page.locator('.draft-name').click({ clickCount: 3 });
+    await page.keyboard.type(dropped);
+    await page.locator('.draft-create').click();
+    await waitBody(page, 'editing', 'on');
+    await page.waitForSelector('.draft-discard', { state: 'visible', timeout: STEP });
+    result.discardLabel = await page.locator('.draft-discard').innerText();
+    await page.locator('.draft-discard').click();
+    result.discardAsk = await page.locator('.draft-discard').innerText();
+    await shot(page, 'discard');
+    await page.locator('.draft-discard').click();
+    await waitBody(page, 'discarded', dropped);
+    await waitBody(page, 'editing', 'off');
+    result.discarded = dropped;
+    result.discardListed = await page.evaluate((d) => [...document.querySelectorAll('.draft-select option')].some((o) => o.value === d), dropped);
+    step('discard');
   } catch (err) {
     if (current) {
       await shot(current, 'failure').catch(() => {});

@@ -32,6 +32,7 @@ export class Editor {
     this.selection = [];
     this.tool = 'select';
     this.base = 0;
+    this.drafts = []; // the plan's open drafts
     this.names = new Map();
     this.hood = new Neighbourhood({ plan: () => ctx.state.plan, viewQuery: ctx.viewQuery });
     this.changes = new Changes({
@@ -50,6 +51,7 @@ export class Editor {
     this.panel = buildPanel({
       pickDraft: (d) => this.pickDraft(d).catch((e) => this.problem(e)),
       createDraft: (name) => this.createDraft(name).catch((e) => this.problem(e)),
+      dropDraft: () => this.dropDraft().catch((e) => this.problem(e)),
       suggestName: () => `map-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}`,
       tool: (name) => this.setTool(name),
       merge: () => this.merge(), reparent: () => this.reparent().catch((e) => this.problem(e)),
@@ -143,8 +145,34 @@ export class Editor {
     await this.pickDraft(name);
   }
 
+  // dropDraft discards the shown draft on a second click: the first only
+  // asks, naming it; the question lapses after a few seconds.
+  async dropDraft() {
+    const b = this.panel.dropDraft;
+    const name = this.ctx.state.draft;
+    if (!name) return;
+    if (b.dataset.confirm !== name) {
+      b.dataset.confirm = name;
+      b.textContent = t('draft.discard_confirm', { name });
+      setTimeout(() => { if (b.dataset.confirm === name) this.resetDropDraft(); }, 5000);
+      return;
+    }
+    this.resetDropDraft();
+    await send(`/api/plans/${encodeURIComponent(this.ctx.state.plan.name)}/drafts/${encodeURIComponent(name)}`, undefined, 'DELETE');
+    document.body.dataset.discarded = name;
+    await this.planChanged();
+    await this.pickDraft('');
+  }
+
+  resetDropDraft() {
+    delete this.panel.dropDraft.dataset.confirm;
+    this.panel.dropDraft.textContent = t('draft.discard');
+  }
+
   async pickDraft(name) {
     this.clearProblem();
+    this.resetDropDraft();
+    this.panel.choices.hidden = true; // a question about the last draft's grids
     this.changes.clear();
     this.hood.clearOverrides();
     this.selection = [];
@@ -255,6 +283,10 @@ export class Editor {
     document.body.dataset.selected = this.selection.join(',');
     if (!planner) return;
     p.editTools.hidden = !this.editing();
+    // Its author may discard a draft, and an approver anyone's (the server
+    // decides; the button only shows where it would be allowed).
+    const shown = this.drafts.find((d) => d.name === this.ctx.state.draft);
+    p.dropDraft.hidden = !shown || (shown.author !== this.ctx.session.user && !this.ctx.session.may(plan.name, 'approver'));
     const role = this.ctx.session.role(plan.name);
     const scopes = this.ctx.session.scopes(plan.name, 'planner');
     p.role.textContent = t('edit.role', { user: this.ctx.session.user, role: t(`role.${role}`), scope: scopes.length ? scopes.join('、') : t('edit.whole_plan') });

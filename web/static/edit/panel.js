@@ -1,4 +1,5 @@
-// panel.js (edit): the side panel's controls: the draft picker, the tools
+// panel.js (edit): the side panel's controls: the draft picker (and its
+// discard button), the tools
 // (which ones show depends on the role), the selection, the pending edits
 // with undo, redo and commit, the preview, and a place for refusals.
 
@@ -10,6 +11,8 @@ export function buildPanel(handlers) {
   p.drafts = el('select', { className: 'draft-select', ariaLabel: t('draft.pick'), onchange: () => handlers.pickDraft(p.drafts.value) });
   p.newName = el('input', { className: 'draft-name', placeholder: t('draft.new_name'), value: handlers.suggestName() });
   p.newButton = el('button', { type: 'button', className: 'draft-create', textContent: t('draft.create'), onclick: () => handlers.createDraft(p.newName.value.trim()) });
+  // Discarding takes a second click on the same button, which then asks.
+  p.dropDraft = el('button', { type: 'button', className: 'draft-discard', textContent: t('draft.discard'), hidden: true, onclick: () => handlers.dropDraft() });
   p.role = el('p', { className: 'role' });
   const tool = (name, label) => el('button', { type: 'button', className: 'tool', textContent: t(label), dataset: { tool: name }, onclick: () => handlers.tool(name) });
   p.tools = el('div', { className: 'tools' },
@@ -37,7 +40,7 @@ export function buildPanel(handlers) {
     el('div', { className: 'commit-box' }, p.message, p.commit, p.discard));
   p.previewPanel = el('section', { className: 'preview-panel', hidden: true },
     el('h3', { textContent: t('preview.title') }), p.previewState, p.preview);
-  p.draftBox = el('div', { className: 'drafts' }, el('h3', { textContent: t('draft.title') }), p.drafts,
+  p.draftBox = el('div', { className: 'drafts' }, el('h3', { textContent: t('draft.title') }), p.drafts, p.dropDraft,
     el('div', { className: 'draft-new' }, p.newName, p.newButton));
   p.root = el('div', { className: 'editor' }, p.draftBox, p.problem, p.editTools, p.previewPanel);
   return p;

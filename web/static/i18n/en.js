@@ -41,6 +41,7 @@ export default {
   'find.placeholder': 'Find a grid by code or name', 'find.none': 'no grid matches',
   'session.login': 'Log in', 'session.logout': 'Log out', 'session.user': 'user', 'session.password': 'password',
   'draft.title': 'Draft', 'draft.pick': 'Pick a draft', 'draft.published': 'published plan (read only)', 'draft.new_name': 'new draft name', 'draft.create': 'New draft',
+  'draft.discard': 'Discard draft', 'draft.discard_confirm': 'Discard draft {name}? Click again',
   'draft.created_message': 'made on the map',
   'role.viewer': 'viewer', 'role.planner': 'planner', 'role.approver': 'approver', 'role.admin': 'admin',
   'edit.role': '{user} · {role} · scope: {scope}', 'edit.whole_plan': 'the whole plan',

@@ -40,6 +40,7 @@ export default {
   'find.placeholder': '按编码或名称查找网格', 'find.none': '没有匹配的网格',
   'session.login': '登录', 'session.logout': '退出', 'session.user': '用户名', 'session.password': '密码',
   'draft.title': '草稿', 'draft.pick': '选择草稿', 'draft.published': '已发布方案（只读）', 'draft.new_name': '新草稿名称', 'draft.create': '新建草稿',
+  'draft.discard': '放弃草稿', 'draft.discard_confirm': '确认放弃草稿 {name}？再点一次',
   'draft.created_message': '在地图上新建',
   'role.viewer': '查看者', 'role.planner': '规划员', 'role.approver': '审批人', 'role.admin': '管理员',
   'edit.role': '{user} · {role} · 范围：{scope}', 'edit.whole_plan': '整个方案',

@@ -94,6 +94,9 @@ func (db *DB) CreateDraft(ctx context.Context, plan domain.Plan, name, author, m
 				INSERT INTO grid (plan_id, ws_id, code, name, level, parent_code, kind, category, mode, properties, geom, geom_m, version_id)
 				SELECT plan_id, @ws, code, name, level, parent_code, kind, category, mode, properties, geom, geom_m, version_id
 				  FROM grid WHERE ws_id = @published ORDER BY level, code`, args)
+			if err == nil {
+				err = analyzeGrids(ctx, tx)
+			}
 		} else {
 			err = copyRevision(ctx, tx, plan.ID, from, ws)
 		}

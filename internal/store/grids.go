@@ -64,14 +64,10 @@ func InsertGrids(ctx context.Context, tx pgx.Tx, ws int64, grids []domain.Grid, 
 		if err != nil {
 			return pgError(err, "grid")
 		}
-		// The statistics know nothing of the rows just inserted (a new
-		// plan's are all of them): without this the planner takes the
-		// workspace for a few rows and the joins below, and the checks'
-		// first reads, loop for seconds over what they should look up.
 		if _, err := tx.Exec(ctx, `ANALYZE grid_in`); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `ANALYZE grid (ws_id, code, parent_code, level)`); err != nil {
+		if err := analyzeGrids(ctx, tx); err != nil {
 			return err
 		}
 		misplaced, err := misplacedGrids(ctx, tx, ws)
@@ -246,4 +242,24 @@ func (db *DB) Grid(ctx context.Context, ws int64, code string) (domain.Grid, err
 		err = domain.Errorf(domain.ErrNotFound, "grid %q does not exist in this plan", code)
 	}
 	return g, err
+}
+
+// analyzeGrids brings the planner's statistics of grid up to date after a
+// workspace was filled. They know nothing of its rows otherwise (a new
+// plan's or draft's are all of them): the planner takes the workspace for
+// one row, and its joins — the checks' first reads, the tiles' layer with
+// grid_stats — loop for seconds over what they should look up (a fresh
+// draft's first level-4 layer at scale 1: 15.7 s instead of 23 ms). A
+// sample of 3,000 rows tells the workspaces' sizes within a few percent in
+// a tenth of the default sample's time (27 against 250 ms at scale 1);
+// autovacuum analyses with the full sample later.
+func analyzeGrids(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, `SET LOCAL default_statistics_target = 10`); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `ANALYZE grid (ws_id, code, parent_code, level)`); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `RESET default_statistics_target`)
+	return err
 }

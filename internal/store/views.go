@@ -97,7 +97,7 @@ func (db *DB) openRevision(ctx context.Context, p domain.Plan, rev int) (ws, ver
 }
 
 // copyRevision fills workspace ws with the grids of revision rev, metric
-// geometry and all, so nothing is transformed again.
+// geometry and all, so nothing is transformed again, and tells the planner.
 func copyRevision(ctx context.Context, tx pgx.Tx, planID int64, rev int, ws int64) error {
 	_, err := tx.Exec(ctx, `
 		INSERT INTO grid (plan_id, ws_id, code, name, level, parent_code, kind, category, mode, properties, geom, geom_m,
@@ -107,5 +107,8 @@ func copyRevision(ctx context.Context, tx pgx.Tx, planID int64, rev int, ws int6
 		  FROM revision r CROSS JOIN unnest(r.grids) AS t(id) JOIN grid_version v ON v.id = t.id
 		 WHERE r.plan_id = @plan AND r.number = @rev
 		 ORDER BY v.level, v.code`, pgx.NamedArgs{"plan": planID, "rev": rev, "ws": ws})
-	return err
+	if err != nil {
+		return err
+	}
+	return analyzeGrids(ctx, tx)
 }

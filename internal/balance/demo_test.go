@@ -12,7 +12,6 @@ import (
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/balance"
 	"github.com/gridplan/gridplan/internal/bench/reference"
-	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/pgtest"
 	"github.com/gridplan/gridplan/internal/store"
@@ -21,15 +20,8 @@ import (
 // TestDemo loads the scale-0.1 demo once and runs the checks that need it
 // as subtests; the incremental one edits grids, so it runs last.
 func TestDemo(t *testing.T) {
-	ctx := context.Background()
 	db := srv.NewDB(t)
-	if _, err := demo.Load(ctx, db, demo.LoadOptions{Plan: "demo", Seed: 1, Scale: 0.1}); err != nil {
-		t.Fatal(err)
-	}
-	plan, err := db.Plan(ctx, "demo")
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := pgtest.Demo(t, db)
 	t.Run("matches PostGIS", func(t *testing.T) { testDemoMatchesPostGIS(t, db, plan) })
 	t.Run("conservation", func(t *testing.T) { testDemoConservation(t, db, plan) })
 	t.Run("incremental", func(t *testing.T) { testDemoIncremental(t, db, plan) })

@@ -18,7 +18,6 @@ import (
 	"github.com/gridplan/gridplan/internal/bench"
 	"github.com/gridplan/gridplan/internal/circles"
 	"github.com/gridplan/gridplan/internal/coverage"
-	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/httpapi"
 	"github.com/gridplan/gridplan/internal/pgtest"
@@ -34,13 +33,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Run(m, &srv)) }
 func TestLoad(t *testing.T) {
 	db := srv.NewDB(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, db, demo.LoadOptions{Plan: "demo", Seed: 1, Scale: 0.1}); err != nil {
-		t.Fatal(err)
-	}
-	plan, err := db.Plan(ctx, "demo")
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := pgtest.Demo(t, db)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	acc := access.New(db, log, access.Options{BcryptCost: bcrypt.MinCost})
 	token := pgtest.AdminToken(t, db, acc)

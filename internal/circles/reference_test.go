@@ -10,9 +10,9 @@ import (
 
 	"github.com/gridplan/gridplan/geo"
 	"github.com/gridplan/gridplan/internal/bench/reference"
-	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/osmimport"
+	"github.com/gridplan/gridplan/internal/pgtest"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -63,13 +63,7 @@ func compareWithPgRouting(t *testing.T, db *store.DB, m *model, plan domain.Plan
 func TestAgainstPgRoutingOnDemo(t *testing.T) {
 	ctx := context.Background()
 	db := srv.NewDB(t)
-	if _, err := demo.Load(ctx, db, demo.LoadOptions{Plan: "demo", Seed: 1, Scale: 0.1}); err != nil {
-		t.Fatal(err)
-	}
-	plan, err := db.Plan(ctx, "demo")
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := pgtest.Demo(t, db)
 	m, err := loadModel(ctx, db, plan)
 	if err != nil {
 		t.Fatal(err)

@@ -14,9 +14,9 @@ import (
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/circles"
 	"github.com/gridplan/gridplan/internal/coverage"
-	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/httpapi"
+	"github.com/gridplan/gridplan/internal/pgtest"
 )
 
 // TestConcurrentAuditsStoreOneAudit: eight clients audit a plan at once
@@ -27,9 +27,7 @@ import (
 func TestConcurrentAuditsStoreOneAudit(t *testing.T) {
 	ctx := context.Background()
 	db := srv.NewDB(t)
-	if _, err := demo.Load(ctx, db, demo.LoadOptions{Plan: "demo", Seed: 1, Scale: 0.1}); err != nil {
-		t.Fatal(err)
-	}
+	pgtest.Demo(t, db)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := audit.New(audit.Check{Name: audit.Coverage, Checker: coverage.New(db, coverage.Options{})},
 		audit.Check{Name: audit.Circles, Checker: circles.New(db, circles.Options{})})

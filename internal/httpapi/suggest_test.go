@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -12,7 +11,7 @@ import (
 	"github.com/gridplan/gridplan/internal/balance"
 	"github.com/gridplan/gridplan/internal/circles"
 	"github.com/gridplan/gridplan/internal/coverage"
-	"github.com/gridplan/gridplan/internal/demo"
+	"github.com/gridplan/gridplan/internal/pgtest"
 )
 
 // Suggestions on a draft of the scale-0.1 demo (seed 1: grid
@@ -21,11 +20,8 @@ import (
 // their previews, precise 4xx answers, and a proposal POSTed back to the
 // draft's changes applies.
 func TestSuggestions(t *testing.T) {
-	ctx := context.Background()
 	db := srv.NewDB(t)
-	if _, err := demo.Load(ctx, db, demo.LoadOptions{Plan: "demo", Seed: 1, Scale: 0.1}); err != nil {
-		t.Fatal(err)
-	}
+	pgtest.Demo(t, db)
 	a := audit.New(
 		audit.Check{Name: audit.Coverage, Checker: coverage.New(db, coverage.Options{})},
 		audit.Check{Name: audit.Balance, Checker: balance.New(db, balance.Options{})},

@@ -16,10 +16,10 @@ import (
 	"github.com/gridplan/gridplan/internal/balance"
 	"github.com/gridplan/gridplan/internal/circles"
 	"github.com/gridplan/gridplan/internal/coverage"
-	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/httpapi"
+	"github.com/gridplan/gridplan/internal/pgtest"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -38,9 +38,7 @@ func newDraftServer(t *testing.T) *draftServer {
 	t.Helper()
 	db := srv.NewDB(t)
 	ctx := domain.WithActor(context.Background(), domain.CLIActor())
-	if _, err := demo.Load(ctx, db, demo.LoadOptions{Plan: "demo", Seed: 1, Scale: 0.1}); err != nil {
-		t.Fatalf("demo: %v", err)
-	}
+	pgtest.Demo(t, db)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	auditor := audit.New(
 		audit.Check{Name: audit.Coverage, Checker: coverage.New(db, coverage.Options{})},

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/pgtest"
 )
 
 // A workspace filled with a plan's grids — a draft from the published plan
@@ -16,13 +16,7 @@ import (
 func TestNewWorkspacesAreAnalysed(t *testing.T) {
 	ctx := context.Background()
 	db := srv.NewDB(t)
-	if _, err := demo.Load(ctx, db, demo.LoadOptions{Plan: "demo", Seed: 1, Scale: 0.1}); err != nil {
-		t.Fatal(err)
-	}
-	plan, err := db.Plan(ctx, "demo")
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := pgtest.Demo(t, db)
 	if _, err := db.CreateDraft(ctx, plan, "fresh", "test", "", 0); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/gridplan/gridplan/internal/balance"
 	"github.com/gridplan/gridplan/internal/circles"
 	"github.com/gridplan/gridplan/internal/coverage"
-	"github.com/gridplan/gridplan/internal/demo"
 	"github.com/gridplan/gridplan/internal/domain"
 	"github.com/gridplan/gridplan/internal/editing"
 	"github.com/gridplan/gridplan/internal/pgtest"
@@ -35,9 +34,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	db := srv.NewDB(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, db, demo.LoadOptions{Plan: "demo", Seed: 1, Scale: 0.1}); err != nil {
-		t.Fatal(err)
-	}
+	pgtest.Demo(t, db)
 	walks := circles.New(db, circles.Options{})
 	a := audit.New(
 		audit.Check{Name: audit.Coverage, Checker: coverage.New(db, coverage.Options{})},

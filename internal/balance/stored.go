@@ -15,9 +15,10 @@ var errStoredStale = errors.New("the stored balance assignments do not account f
 
 // fromStored builds a view's model from what its latest audit stored
 // (store.ReadBalanceStored) instead of from geometry: the grids with their
-// measured shapes and counts, the units' totals, and the units some level leaves (partly) in no
-// grid (the only units the model holds). Every figure is then the full count's, so the report is too. The
-// model has no geometry, point locators, unit points or per-unit
+// measured shapes and counts, the units' totals, and the units some level
+// leaves (partly) in no grid (the only units the model holds). Every
+// figure is then the full count's, so the report is too. The model has no
+// geometry, point locators, unit points or per-unit
 // placement (lite): it answers reports; an edit is prepared only after the
 // geometry is loaded (see Checker.ensure). The caller has checked the
 // stamp; the read checks it again in its own snapshot.

@@ -33,7 +33,7 @@ func (db *DB) alongside(ctx context.Context, tx pgx.Tx, reads ...func(pgx.Tx) er
 		return fmt.Errorf("unexpected snapshot id %q", id)
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	inTx := reads[:1]
+	inTx := []func(pgx.Tx) error{reads[0]}
 	for _, read := range reads[1:] {
 		wait, cancel := context.WithTimeout(gctx, siblingWait)
 		conn, err := db.pool.Acquire(wait)

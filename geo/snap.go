@@ -9,14 +9,14 @@ import (
 // Snapper finds the nearest point on a set of polylines — the links of a
 // [Network], in the same order — for joining off-network places (units,
 // facilities) to the network. Segments sit in a uniform grid of cells
-// (segmentGrid: orb's quadtree holds points only, and the nearest segment
+// (cells: orb's quadtree holds points only, and the nearest segment
 // is not the one with the nearest vertex). A query reads the segments of
 // the cells a square round the point meets, doubling the square until the
 // nearest of them is within it, with exact point-to-segment distances:
 // every segment within the square's reach is among them, and almost every
 // place is within the first square of a street.
 type Snapper struct {
-	cells  segmentGrid // segment index → segs
+	cells  cells // segment index → segs
 	segs   []segment
 	total  []float64 // planar length of each line
 	reach0 float64   // the first square's half side
@@ -52,7 +52,13 @@ func NewSnapper(lines []orb.LineString) *Snapper {
 	for _, sg := range s.segs {
 		length += math.Hypot(sg.b[0]-sg.a[0], sg.b[1]-sg.a[1])
 	}
-	s.cells = newSegmentGrid(s.segs)
+	if len(s.segs) > 0 {
+		ext := s.segs[0].box()
+		for _, sg := range s.segs {
+			ext = ext.Union(sg.box())
+		}
+		s.cells = newCells(ext, len(s.segs), segmentsPerCell, func(i int) orb.Bound { return s.segs[i].box() })
+	}
 	s.reach0 = 1
 	if len(s.segs) > 0 {
 		s.reach0 = math.Max(1, length/float64(len(s.segs))) // about one segment's length
@@ -69,7 +75,7 @@ func (s *Snapper) Nearest(p orb.Point) (snap Snap, ok bool) {
 	best, bestD := int32(-1), math.Inf(1)
 	for r := s.reach0; ; r *= 2 {
 		square := orb.Bound{Min: orb.Point{p[0] - r, p[1] - r}, Max: orb.Point{p[0] + r, p[1] + r}}
-		s.cells.search(square, func(k int32) {
+		s.cells.items(square, func(k int32) {
 			q, _ := closest(s.segs[k], p)
 			if d := math.Hypot(q[0]-p[0], q[1]-p[1]); d < bestD || (d == bestD && k < best) {
 				best, bestD = k, d
@@ -112,3 +118,9 @@ func closest(sg segment, p orb.Point) (orb.Point, float64) {
 	}
 	return orb.Point{sg.a[0] + u*dx, sg.a[1] + u*dy}, u
 }
+
+// segmentsPerCell is the average the snapper's grid is sized for: about as
+// fast to query as an R-tree, and built in two passes.
+const segmentsPerCell = 2
+
+func (s segment) box() orb.Bound { return orb.Bound{Min: s.a, Max: s.a}.Extend(s.b) }

@@ -11,6 +11,7 @@
 // data-coverage-findings (features drawn) and data-coverage-errors.
 
 import { t } from './i18n.js';
+import { el } from './ui.js';
 
 const EMPTY = { type: 'FeatureCollection', features: [] };
 
@@ -36,16 +37,6 @@ function colourByKind() {
   for (const [kind, colour] of Object.entries(KIND_COLOURS)) cases.push(kind, colour);
   cases.push(OTHER);
   return cases;
-}
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'dataset') Object.assign(node.dataset, v);
-    else node[k] = v;
-  }
-  node.append(...children);
-  return node;
 }
 
 // bounds returns [[minLon, minLat], [maxLon, maxLat]] of a GeoJSON geometry.

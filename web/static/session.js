@@ -7,18 +7,9 @@
 import { api, send, setCSRF } from './api.js';
 import { t } from './i18n.js';
 import { renderProblem } from './problems.js';
+import { el } from './ui.js';
 
 const RANK = { viewer: 1, planner: 2, approver: 3, admin: 4 };
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'dataset') Object.assign(node.dataset, v);
-    else node[k] = v;
-  }
-  node.append(...children);
-  return node;
-}
 
 export class Session {
   constructor(box, onChange) {

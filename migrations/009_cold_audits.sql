@@ -22,3 +22,8 @@ ALTER TABLE unit
 -- level index carries them, so a write of a grid updates no more indexes.
 DROP INDEX grid_level_idx;
 CREATE INDEX grid_level_idx ON grid (ws_id, level, code) INCLUDE (name, parent_code, kind, mode, category);
+
+-- The units' totals, which a new process's balance report starts from,
+-- from the paging index alone.
+DROP INDEX unit_page_idx;
+CREATE INDEX unit_page_idx ON unit (plan_id, id) INCLUDE (persons, households);

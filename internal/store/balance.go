@@ -30,6 +30,7 @@ type BalanceLevel struct {
 // still good: Version changes with any data change, UnitsEpoch only when
 // units change.
 type BalanceSettings struct {
+	PlanID       int64 // the view's plan: its units are read by it, which the planner can estimate
 	Version      int64
 	UnitsEpoch   int64
 	PolygonUnits string
@@ -125,8 +126,8 @@ func (db *DB) ReadBalance(ctx context.Context, ws int64, src BalanceSource) (Bal
 		err = balanceRows(ctx, tx, `
 			SELECT id, persons, households, CASE WHEN ST_Dimension(geom_m) = 0 THEN 0 ELSE ST_Area(geom_m) END,
 			       ST_X(point_m), ST_Y(point_m)
-			  FROM unit WHERE plan_id = (SELECT plan_id FROM workspace WHERE id = @ws)`,
-			pgx.NamedArgs{"ws": ws}, func(r pgx.Rows) error {
+			  FROM unit WHERE plan_id = @plan`,
+			pgx.NamedArgs{"plan": s.PlanID}, func(r pgx.Rows) error {
 				var u BalanceUnit
 				if err := r.Scan(&u.ID, &u.Persons, &u.Households, &u.AreaM2, &u.X, &u.Y); err != nil {
 					return err
@@ -197,19 +198,18 @@ type balanceQuerier interface {
 
 func balanceSettings(ctx context.Context, q balanceQuerier, ws int64) (BalanceSettings, error) {
 	var s BalanceSettings
-	var planID int64
 	err := q.QueryRow(ctx, `SELECT p.id, p.version + w.version, coalesce(b.units_epoch, 0), coalesce(b.polygon_units, 'area_share'),
 		coalesce(w.results_version, 0), coalesce(w.results_key, ''), (SELECT count(*) FROM grid_stats WHERE ws_id = w.id)
 		FROM workspace w JOIN plan p ON p.id = w.plan_id LEFT JOIN plan_balance b ON b.plan_id = p.id WHERE w.id = @ws`,
 		pgx.NamedArgs{"ws": ws}).
-		Scan(&planID, &s.Version, &s.UnitsEpoch, &s.PolygonUnits, &s.ResultsVersion, &s.ResultsKey, &s.StatsRows)
+		Scan(&s.PlanID, &s.Version, &s.UnitsEpoch, &s.PolygonUnits, &s.ResultsVersion, &s.ResultsKey, &s.StatsRows)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s, domain.Errorf(domain.ErrNotFound, "workspace %d does not exist", ws)
 	}
 	if err != nil {
 		return s, err
 	}
-	args := pgx.NamedArgs{"plan": planID}
+	args := pgx.NamedArgs{"plan": s.PlanID}
 	rows, err := q.Query(ctx, `
 		SELECT level, name, coalesce(min_persons, 0), coalesce(max_persons, 0),
 		       coalesce(min_households, 0), coalesce(max_households, 0), coalesce(target_persons, 0)

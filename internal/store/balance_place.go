@@ -78,7 +78,7 @@ func (db *DB) ReadBalanceStored(ctx context.Context, ws int64, src BalanceStored
 		if s, err = balanceSettings(ctx, tx, ws); err != nil {
 			return err
 		}
-		return stored.read(ctx, db, tx, pgx.NamedArgs{"ws": ws})
+		return stored.read(ctx, db, tx, pgx.NamedArgs{"ws": ws, "plan": s.PlanID})
 	})
 	if err != nil {
 		return s, err
@@ -136,7 +136,7 @@ func (b *storedBalance) read(ctx context.Context, db *DB, tx pgx.Tx, args pgx.Na
 			})
 	}, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `SELECT count(*), coalesce(sum(persons), 0), coalesce(sum(households), 0) FROM unit
-			WHERE plan_id = (SELECT plan_id FROM workspace WHERE id = @ws)`, args).Scan(&b.totals.Units, &b.totals.Persons, &b.totals.Households)
+			WHERE plan_id = @plan`, args).Scan(&b.totals.Units, &b.totals.Persons, &b.totals.Households)
 		if err != nil {
 			return err
 		}

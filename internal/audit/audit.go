@@ -7,7 +7,6 @@
 package audit
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -21,6 +20,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/gridplan/gridplan/internal/domain"
+	"github.com/gridplan/gridplan/internal/jsonw"
 )
 
 // Section is one check's part of the report. It marshals to the JSON of its
@@ -137,51 +137,55 @@ func (r *Report) Section(name string) Section {
 // MarshalJSON writes the stable report keys, then one key per section in
 // registry order.
 func (r *Report) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	write := func(key string, v any) error {
-		if b.Len() > 1 {
-			b.WriteByte(',')
+	b := append(make([]byte, 0, 4096), '{')
+	add := func(key string, v any) error {
+		if len(b) > 1 {
+			b = append(b, ',')
 		}
-		k, _ := json.Marshal(key)
-		b.Write(k)
-		b.WriteByte(':')
+		b = append(jsonw.AppendString(b, key), ':')
 		// A section that writes itself is called directly: through
 		// json.Marshal the library would go over its tens of megabytes
-		// again to check and compact them.
-		var val []byte
+		// again to check and compact them, and one that appends (a
+		// jsonw.Appender) is written into the report's buffer.
 		var err error
-		if m, ok := v.(json.Marshaler); ok {
-			val, err = m.MarshalJSON()
-		} else {
-			val, err = json.Marshal(v)
+		switch m := v.(type) {
+		case jsonw.Appender:
+			b, err = m.AppendJSON(b)
+		case json.Marshaler:
+			var val []byte
+			if val, err = m.MarshalJSON(); err == nil {
+				b = append(b, val...)
+			}
+		default:
+			var val []byte
+			if val, err = json.Marshal(v); err == nil {
+				b = append(b, val...)
+			}
 		}
 		if err != nil {
 			return fmt.Errorf("report %s: %w", key, err)
 		}
-		b.Write(val)
 		return nil
 	}
-	if err := write("plan", r.Plan); err != nil {
+	if err := add("plan", r.Plan); err != nil {
 		return nil, err
 	}
 	if r.View.Draft != "" {
-		write("draft", r.View.Draft)
+		add("draft", r.View.Draft)
 	}
 	if r.View.Revision > 0 {
-		write("revision", r.View.Revision)
+		add("revision", r.View.Revision)
 	}
-	write("generated_at", r.GeneratedAt)
-	if err := write("settings", r.Settings); err != nil {
+	add("generated_at", r.GeneratedAt)
+	if err := add("settings", r.Settings); err != nil {
 		return nil, err
 	}
 	for _, s := range r.Sections {
-		if err := write(s.Name, s.Section); err != nil {
+		if err := add(s.Name, s.Section); err != nil {
 			return nil, err
 		}
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(b, '}'), nil
 }
 
 // Run audits plan (as its View shows it) with the named checks. Requests

@@ -132,7 +132,7 @@ func (c *Checker) ensure(ctx context.Context, ps *planState, plan domain.Plan, f
 		ps.m = nil
 		stale := false // stamped results that do not add up: to be written again
 		if !full && stamped(s) {
-			if ps.m, err = fromStored(ctx, c.db, plan); errors.Is(err, errStoredStale) {
+			if ps.m, err = fromStored(ctx, c.db, plan, s.StatsRows); errors.Is(err, errStoredStale) {
 				ps.m, err, stale = nil, nil, true
 			}
 			if err != nil {
@@ -175,10 +175,7 @@ func (ps *planState) refresh(ctx context.Context, db *store.DB) (*Section, error
 	if err := ps.findUnassigned(ctx, db); err != nil {
 		return nil, err
 	}
-	if err := ps.m.loadMergeShapes(ctx, db); err != nil {
-		return nil, err
-	}
-	var err error
+	var err, sectionErr error
 	var wg sync.WaitGroup
 	if !ps.stored {
 		// store reads the model; section also fills its shared-boundary
@@ -186,10 +183,16 @@ func (ps *planState) refresh(ctx context.Context, db *store.DB) (*Section, error
 		wg.Go(func() { err = ps.store(ctx, db) })
 	}
 	if ps.section == nil {
-		ps.section = ps.m.section(ps.unassigned)
+		// The merge candidates' shapes are read while the grid rows are
+		// built and sorted.
+		ps.section, sectionErr = ps.m.section(ps.unassigned, func() error { return ps.m.loadMergeShapes(ctx, db) })
 	}
 	wg.Wait()
-	if err != nil {
+	if err = errors.Join(err, sectionErr); err != nil {
+		ps.section = nil
+		return nil, err
+	}
+	if err := ps.m.storeShared(ctx, db); err != nil {
 		return nil, err
 	}
 	return ps.section, nil

@@ -3,6 +3,8 @@ package balance_test
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -165,6 +167,12 @@ func testDemoIncremental(t *testing.T, db *store.DB, plan domain.Plan) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var x string // a grid of a merge candidate, whose shared boundary is stored
+	err = db.Pool().QueryRow(ctx, `SELECT a FROM balance_shared WHERE ws_id = $1 AND shared_m > 10 ORDER BY a, b LIMIT 1`,
+		plan.Workspace).Scan(&x)
+	if err != nil {
+		t.Fatalf("no shared boundary stored: %v", err)
+	}
 	var old []byte // g3 before it shrinks
 	if err := db.Pool().QueryRow(ctx, `SELECT ST_AsEWKB(geom) FROM grid WHERE plan_id = $1 AND code = $2`, plan.ID, g3).Scan(&old); err != nil {
 		t.Fatal(err)
@@ -183,14 +191,23 @@ func testDemoIncremental(t *testing.T, db *store.DB, plan domain.Plan) {
 			`INSERT INTO grid (plan_id, ws_id, code, level, parent_code, geom)
 			 SELECT @plan, @ws, @g3 || 'r', 3, parent_code, ST_Multi(ST_Difference(ST_GeomFromEWKB(@old), geom)) FROM grid WHERE plan_id = @plan AND code = @g3`},
 			[]string{g3 + "r"}},
+		{"pull a merge candidate back from its neighbours", []string{
+			`UPDATE grid SET geom = ST_Transform(ST_Multi(ST_Buffer(geom_m, -5)), 4326) WHERE plan_id = @plan AND code = @x`}, []string{x}},
 	}
 	for _, e := range edits {
 		p := pgtest.RawChange(t, db, []audit.Preparer{c}, plan, e.codes, func(ws int64) error {
 			for _, sql := range e.sql {
-				exec(sql, pgx.NamedArgs{"plan": plan.ID, "ws": ws, "a": a, "b": b, "g3": g3, "old": old})
+				exec(sql, pgx.NamedArgs{"plan": plan.ID, "ws": ws, "a": a, "b": b, "g3": g3, "old": old, "x": x})
 			}
 			return nil
 		})
+		// The change set stored the edited grids' shapes: their shared
+		// boundaries, measured on the old shapes, went with them.
+		for pair := range storedShared(t, db, p.Workspace) {
+			if ab := strings.Split(pair, "|"); slices.Contains(e.codes, ab[0]) || slices.Contains(e.codes, ab[1]) {
+				t.Errorf("%s: shared boundary %s of an edited grid outlived the edit", e.name, pair)
+			}
+		}
 		got := check(t, c, p)
 		if balance.Loads(c) != 1 {
 			t.Fatalf("%s: the checker counted afresh instead of updating", e.name)
@@ -202,12 +219,24 @@ func testDemoIncremental(t *testing.T, db *store.DB, plan domain.Plan) {
 		if lite := check(t, lc, p); reportJSON(t, got) != reportJSON(t, lite) || balance.FromStored(lc) != 1 {
 			t.Errorf("%s: the report from the stored assignments (%d) differs from the updated one", e.name, balance.FromStored(lc))
 		}
+		// The shared boundaries stored for new processes are all of the
+		// current shapes: every one a fresh measurement finds the same.
+		kept := storedShared(t, db, p.Workspace)
+		if len(kept) == 0 {
+			t.Fatalf("%s: no shared boundary stored", e.name)
+		}
 		// Without the stamp, a fresh audit compares the stored rows with
 		// its own and rewrites any that differ.
 		exec(`UPDATE workspace SET results_version = NULL WHERE id = @ws`, pgx.NamedArgs{"ws": p.Workspace})
 		fresh := check(t, balance.New(db, balance.Options{}), p)
 		if reportJSON(t, got) != reportJSON(t, fresh) {
 			t.Errorf("%s: the updated report differs from a fresh audit", e.name)
+		}
+		measured := storedShared(t, db, p.Workspace)
+		for pair, l := range kept {
+			if m, ok := measured[pair]; !ok || m != l {
+				t.Errorf("%s: stored shared boundary %s = %g m; measured afresh: %g m (found %v)", e.name, pair, l, m, ok)
+			}
 		}
 		if again := storedRows(t, db, p.ID); again != stored {
 			t.Errorf("%s: stored stats and findings differ from a fresh audit's:\n%s\nfresh:\n%s", e.name, stored, again)
@@ -241,6 +270,29 @@ func testDemoIncremental(t *testing.T, db *store.DB, plan domain.Plan) {
 	if got := reportJSON(t, check(t, next, p)); got != want || balance.FromStored(next) != 1 {
 		t.Errorf("after a fresh count rewrote them, %d counts from the stored assignments; report same: %v", balance.FromStored(next), got == want)
 	}
+}
+
+// storedShared reads the shared boundary lengths stored for a view, by
+// "a|b".
+func storedShared(t *testing.T, db *store.DB, ws int64) map[string]float64 {
+	t.Helper()
+	rows, err := db.Pool().Query(context.Background(), `SELECT a || '|' || b, shared_m FROM balance_shared WHERE ws_id = $1`, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for rows.Next() {
+		var pair string
+		var l float64
+		if err := rows.Scan(&pair, &l); err != nil {
+			t.Fatal(err)
+		}
+		out[pair] = l
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // storedRows renders the plan's grid_stats and balance findings as text.

@@ -117,6 +117,7 @@ func (m *model) forgetShared(g int32) {
 	for k := range m.shared {
 		if k[0] == g || k[1] == g {
 			delete(m.shared, k)
+			delete(m.unstored, k)
 		}
 	}
 }

@@ -34,8 +34,11 @@ type model struct {
 	shares     map[int32][]share
 	gridShares map[int32][]int32
 	polygonIdx map[int64]int32 // unit id -> index, polygon units only
-	// shared caches the shared boundary length of grid pairs for merges.
-	shared map[[2]int32]float64
+	// shared caches the shared boundary length of grid pairs for merges;
+	// unstored are the pairs measured here and not yet stored
+	// (store.WriteBalanceShared).
+	shared   map[[2]int32]float64
+	unstored map[[2]int32]struct{}
 	// pairs are the merge candidates' pairs for the current figures (nil:
 	// not found yet).
 	pairs *[]mergePair
@@ -129,7 +132,7 @@ func load(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
 func newModel(plan domain.Plan) *model {
 	m := &model{planID: plan.ID, ws: plan.Workspace, tol: plan.Tolerance.SliverWidthM, byCode: map[string]int32{},
 		lv: map[int]*level{}, shares: map[int32][]share{}, gridShares: map[int32][]int32{}, shared: map[[2]int32]float64{},
-		polygonIdx: map[int64]int32{}}
+		unstored: map[[2]int32]struct{}{}, polygonIdx: map[int64]int32{}}
 	if !(m.tol > 0) {
 		m.tol = domain.DefaultTolerance.SliverWidthM
 	}

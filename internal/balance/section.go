@@ -27,8 +27,12 @@ type Section struct {
 
 // MarshalJSON writes the section's keys in order, its long tables
 // appended without encoding/json going over them (see jsonw).
-func (s *Section) MarshalJSON() ([]byte, error) {
-	o := jsonw.Begin(make([]byte, 0, 400*(len(s.Grids)+len(s.SplitCandidates))+4096))
+func (s *Section) MarshalJSON() ([]byte, error) { return s.AppendJSON(nil) }
+
+// AppendJSON appends the section's JSON to b (jsonw.Appender).
+func (s *Section) AppendJSON(b []byte) ([]byte, error) {
+	o := jsonw.Begin(slices.Grow(b, jsonw.Size(s.Grids, gridRow)+jsonw.Size(s.SplitCandidates, splitRow)+
+		mergeBytes*len(s.MergeCandidates)+len(s.Unassigned.Items)*unassignedBytes+4096))
 	for _, m := range []struct {
 		key string
 		val any
@@ -122,23 +126,25 @@ type GridRow struct {
 type Splits []Split
 
 // MarshalJSON writes the table by appending (jsonw).
-func (rows Splits) MarshalJSON() ([]byte, error) {
-	return rows.AppendJSON(make([]byte, 0, 200*len(rows)+2)), nil
-}
+func (rows Splits) MarshalJSON() ([]byte, error) { return rows.AppendJSON(nil), nil }
 
 // AppendJSON appends the table to b.
-func (rows Splits) AppendJSON(b []byte) []byte {
-	return jsonw.Array(b, rows, func(o *jsonw.Object, r *Split) {
-		o.String("code", r.Code, false)
-		o.Int("level", int64(r.Level))
-		o.Ref("parent", r.Parent)
-		o.Int("persons", r.Persons)
-		o.Int("households", r.Households)
-		o.Int("parts", int64(r.Parts))
-		o.Float("persons_per_part", r.PersonsPerPart)
-		o.Float("households_per_part", r.HouseholdsPerPart)
-		o.Bool("in_band", r.InBand)
-	})
+func (rows Splits) AppendJSON(b []byte) []byte { return jsonw.Array(b, rows, splitRow) }
+
+// Bytes a row of the merge and unassigned tables takes, about, to size the
+// section's buffer.
+const mergeBytes, unassignedBytes = 320, 256
+
+func splitRow(o *jsonw.Object, r *Split) {
+	o.String("code", r.Code, false)
+	o.Int("level", int64(r.Level))
+	o.Ref("parent", r.Parent)
+	o.Int("persons", r.Persons)
+	o.Int("households", r.Households)
+	o.Int("parts", int64(r.Parts))
+	o.Float("persons_per_part", r.PersonsPerPart)
+	o.Float("households_per_part", r.HouseholdsPerPart)
+	o.Bool("in_band", r.InBand)
 }
 
 // GridRows is the report's table of grids.
@@ -146,31 +152,29 @@ type GridRows []GridRow
 
 // MarshalJSON writes the table by appending (jsonw): at scale 10 it has
 // ninety thousand rows, which reflection takes a second to write.
-func (rows GridRows) MarshalJSON() ([]byte, error) {
-	return rows.AppendJSON(make([]byte, 0, 320*len(rows)+2)), nil
-}
+func (rows GridRows) MarshalJSON() ([]byte, error) { return rows.AppendJSON(nil), nil }
 
 // AppendJSON appends the table to b.
-func (rows GridRows) AppendJSON(b []byte) []byte {
-	return jsonw.Array(b, rows, func(o *jsonw.Object, r *GridRow) {
-		o.String("code", r.Code, false)
-		o.String("name", r.Name, true)
-		o.Int("level", int64(r.Level))
-		o.Ref("parent", r.Parent)
-		o.String("kind", r.Kind, false)
-		o.String("mode", r.Mode, true)
-		o.String("category", r.Category, true)
-		o.Int("persons", r.Persons)
-		o.Int("households", r.Households)
-		o.Int("units", r.Units)
-		o.Float("ideal_persons", r.IdealPersons)
-		o.Float("deviation_pct", r.DeviationPct)
-		o.String("band", r.Band, false)
-		o.Float("area_m2", r.AreaM2)
-		o.Float("compactness", r.Compactness)
-		o.Bool("contiguous", r.Contiguous)
-		o.Int("parts", int64(r.Parts))
-	})
+func (rows GridRows) AppendJSON(b []byte) []byte { return jsonw.Array(b, rows, gridRow) }
+
+func gridRow(o *jsonw.Object, r *GridRow) {
+	o.String("code", r.Code, false)
+	o.String("name", r.Name, true)
+	o.Int("level", int64(r.Level))
+	o.Ref("parent", r.Parent)
+	o.String("kind", r.Kind, false)
+	o.String("mode", r.Mode, true)
+	o.String("category", r.Category, true)
+	o.Int("persons", r.Persons)
+	o.Int("households", r.Households)
+	o.Int("units", r.Units)
+	o.Float("ideal_persons", r.IdealPersons)
+	o.Float("deviation_pct", r.DeviationPct)
+	o.String("band", r.Band, false)
+	o.Float("area_m2", r.AreaM2)
+	o.Float("compactness", r.Compactness)
+	o.Bool("contiguous", r.Contiguous)
+	o.Int("parts", int64(r.Parts))
 }
 
 // Unassigned is the population no grid of some level holds: coverage
@@ -213,14 +217,20 @@ func (s *Section) Errors() int {
 	return n
 }
 
-// section builds the report from the model; places gives unassigned units'
-// names and WGS84 points.
-func (m *model) section(unassigned []UnassignedRow) *Section {
+// section builds the report from the model and its unassigned units;
+// shapes reads what the suggestions need of geometry (see
+// model.loadMergeShapes).
+func (m *model) section(unassigned []UnassignedRow, shapes func() error) (*Section, error) {
 	s := &Section{Levels: []LevelRow{}, Specials: []SpecialRow{}, Unassigned: Unassigned{Items: unassigned}, Totals: m.unitTotals()}
-	// The suggestions (shared boundaries measured) and the sorted grid rows
-	// are each half the work: side by side on two cores.
+	// The suggestions (shapes read, shared boundaries measured) and the
+	// sorted grid rows are each half the work: side by side on two cores.
+	var err error
 	var wg sync.WaitGroup
-	wg.Go(func() { s.MergeCandidates, s.SplitCandidates = m.suggest() })
+	wg.Go(func() {
+		if err = shapes(); err == nil {
+			s.MergeCandidates, s.SplitCandidates = m.suggest()
+		}
+	})
 	for _, r := range unassigned {
 		s.Unassigned.Units++
 		s.Unassigned.Persons += r.Persons
@@ -244,6 +254,9 @@ func (m *model) section(unassigned []UnassignedRow) *Section {
 	// Worst first, level by level, base grids before special ones.
 	s.Grids = worstFirst(s.Grids)
 	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
 	if s.MergeCandidates == nil {
 		s.MergeCandidates = []Merge{}
 	}
@@ -253,12 +266,12 @@ func (m *model) section(unassigned []UnassignedRow) *Section {
 	if s.Unassigned.Items == nil {
 		s.Unassigned.Items = []UnassignedRow{}
 	}
-	return s
+	return s, nil
 }
 
-// worstFirst orders grid rows level by level, base grids before special
-// ones, out of band before within, by deviation, then by code. The keys
-// are taken out once: ninety thousand rows at scale 10.
+// worstFirst orders grid rows (in place) level by level, base grids
+// before special ones, out of band before within, by deviation, then by
+// code. The keys are taken out once: ninety thousand rows at scale 10.
 func worstFirst(rows []GridRow) []GridRow {
 	type key struct {
 		group uint64  // level, kind and band
@@ -279,11 +292,28 @@ func worstFirst(rows []GridRow) []GridRow {
 	slices.SortFunc(keys, func(a, b key) int {
 		return cmp.Or(cmp.Compare(a.group, b.group), cmp.Compare(b.dev, a.dev), strings.Compare(a.code, b.code))
 	})
-	out := make([]GridRow, len(rows))
-	for i, k := range keys {
-		out[i] = rows[k.row]
+	// Each row is moved once, along the cycles of the permutation, in
+	// place: a copy of the table would be megabytes more for the
+	// collector.
+	done := make([]bool, len(rows))
+	for i := range rows {
+		if done[i] {
+			continue
+		}
+		held := rows[i]
+		j := i
+		for {
+			done[j] = true
+			from := int(keys[j].row)
+			if from == i {
+				rows[j] = held
+				break
+			}
+			rows[j] = rows[from]
+			j = from
+		}
 	}
-	return out
+	return rows
 }
 
 // sortedBy returns xs sorted by compare, moving each (large) row once.

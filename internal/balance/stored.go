@@ -21,10 +21,12 @@ var errStoredStale = errors.New("the stored balance assignments do not account f
 // geometry, point locators, unit points or per-unit
 // placement (lite): it answers reports; an edit is prepared only after the
 // geometry is loaded (see Checker.ensure). The caller has checked the
-// stamp; the read checks it again in its own snapshot.
-func fromStored(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
+// stamp; the read checks it again in its own snapshot. grids is about how
+// many grids the view has, to size the model by.
+func fromStored(ctx context.Context, db *store.DB, plan domain.Plan, grids int) (*model, error) {
 	m := newModel(plan)
 	m.lite = true
+	m.grids, m.byCode = make([]*grid, 0, grids), make(map[string]int32, grids)
 	var gaps []store.BalancePlace
 	complete := true
 	s, err := db.ReadBalanceStored(ctx, plan.Workspace, store.BalanceStoredSource{
@@ -50,6 +52,11 @@ func fromStored(ctx context.Context, db *store.DB, plan domain.Plan) (*model, er
 			gaps = append(gaps, p)
 			return nil
 		},
+		Shared: func(sh store.BalanceShared) error {
+			m.storedShared(sh)
+			return nil
+		},
+		SharedTolM: m.tol,
 	})
 	if err != nil {
 		return nil, err

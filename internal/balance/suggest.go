@@ -210,5 +210,36 @@ func (m *model) sharedLength(a, b *grid) float64 {
 	}
 	l := geo.SharedBoundaryLength(a.Geometry, b.Geometry, m.tol)
 	m.shared[k] = l
+	m.unstored[k] = struct{}{}
 	return l
+}
+
+// storeShared writes the shared lengths measured since they were last
+// written, for a new process to read instead of the pairs' geometry.
+func (m *model) storeShared(ctx context.Context, db *store.DB) error {
+	if len(m.unstored) == 0 {
+		return nil
+	}
+	rows := make([]store.BalanceShared, 0, len(m.unstored))
+	for k := range m.unstored {
+		rows = append(rows, store.BalanceShared{A: m.grids[k[0]].Code, B: m.grids[k[1]].Code, SharedM: m.shared[k]})
+		if rows[len(rows)-1].B < rows[len(rows)-1].A {
+			rows[len(rows)-1].A, rows[len(rows)-1].B = rows[len(rows)-1].B, rows[len(rows)-1].A
+		}
+	}
+	if err := db.WriteBalanceShared(ctx, m.ws, m.version, m.tol, rows); err != nil {
+		return err
+	}
+	clear(m.unstored)
+	return nil
+}
+
+// storedShared takes a stored shared length (a lite model's, whose grids
+// have no geometry to measure).
+func (m *model) storedShared(sh store.BalanceShared) {
+	a, okA := m.byCode[sh.A]
+	b, okB := m.byCode[sh.B]
+	if okA && okB {
+		m.shared[[2]int32{min(a, b), max(a, b)}] = sh.SharedM
+	}
 }

@@ -8,34 +8,38 @@ import (
 	"encoding/json"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf8"
 )
 
+// Appender is a value that appends its own JSON to a buffer: a report
+// section of megabytes is then written once, into the report's buffer.
+type Appender interface {
+	AppendJSON(b []byte) ([]byte, error)
+}
+
 // Array appends rows as a JSON array of objects, each written by row. A
 // long table is written in parts side by side, one per core, so row must
-// not change shared state.
+// not change shared state. The first part goes straight into b, which is
+// grown for the whole table once its first rows show their size.
 func Array[T any](b []byte, rows []T, row func(o *Object, r *T)) []byte {
 	b = append(b, '[')
 	parts := min(runtime.GOMAXPROCS(0), len(rows)/parallelRows)
 	if parts < 2 {
-		return append(objects(b, rows, row), ']')
+		return append(objects(b, rows, len(rows), row), ']')
 	}
+	part := func(p int) []T { return rows[p*len(rows)/parts : (p+1)*len(rows)/parts] }
 	bufs := make([][]byte, parts)
 	var wg sync.WaitGroup
-	for p := range parts {
-		wg.Go(func() {
-			part := rows[p*len(rows)/parts : (p+1)*len(rows)/parts]
-			bufs[p] = objects(nil, part, row)
-		})
+	for p := 1; p < parts; p++ {
+		wg.Go(func() { bufs[p] = objects(nil, part(p), len(part(p)), row) })
 	}
+	b = objects(b, part(0), len(rows), row)
 	wg.Wait()
-	for p, buf := range bufs {
-		if p > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, buf...)
+	for _, buf := range bufs[1:] {
+		b = append(append(b, ','), buf...)
 	}
 	return append(b, ']')
 }
@@ -44,17 +48,41 @@ func Array[T any](b []byte, rows []T, row func(o *Object, r *T)) []byte {
 // starting it.
 const parallelRows = 2048
 
-// objects appends rows as comma-separated JSON objects.
-func objects[T any](b []byte, rows []T, row func(o *Object, r *T)) []byte {
+// objects appends rows as comma-separated JSON objects. Once a few rows
+// are written, b is grown for reserve rows (those and the rest of a
+// table that continues in b) at their mean size: growing a buffer of
+// megabytes by doubling copies it again and again.
+func objects[T any](b []byte, rows []T, reserve int, row func(o *Object, r *T)) []byte {
+	start := len(b)
+	o := new(Object) // one for every row: row, a func value, makes it escape
 	for i := range rows {
+		if i == sampleRows && len(rows) > 2*sampleRows {
+			b = slices.Grow(b, (len(b)-start)/sampleRows*(reserve-i)*9/8)
+		}
 		if i > 0 {
 			b = append(b, ',')
 		}
-		o := Object{b: append(b, '{'), first: true}
-		row(&o, &rows[i])
+		o.b, o.first = append(b, '{'), true
+		row(o, &rows[i])
 		b = o.End()
 	}
 	return b
+}
+
+// sampleRows is how many rows objects writes before it sizes the buffer.
+const sampleRows = 64
+
+// Size is about how many bytes Array writes of rows (an eighth more, to
+// spare), from the size of their first rows: what a writer of several
+// tables grows its buffer by once, instead of copying megabytes at every
+// doubling.
+func Size[T any](rows []T, row func(o *Object, r *T)) int {
+	sample := rows[:min(len(rows), sampleRows)]
+	if len(sample) == 0 {
+		return 2
+	}
+	n := len(objects(nil, sample, 0, row))
+	return n*len(rows)/len(sample)*9/8 + 2
 }
 
 // Object appends one JSON object, member by member.
@@ -140,15 +168,28 @@ func (o *Object) Bool(k string, v bool) {
 // AppendString appends s as a JSON string, escaped as encoding/json
 // escapes it (HTML characters included).
 func AppendString(b []byte, s string) []byte {
-	if !utf8.ValidString(s) {
-		enc, _ := json.Marshal(s) // rare: the library's own replacement of bad bytes
-		return append(b, enc...)
-	}
+	mark := len(b)
 	b = append(b, '"')
-	start := 0 // s[start:i] is still to be copied as it is
+	start := 0       // s[start:i] is still to be copied as it is
+	checked := false // whether s[i:] is known to be valid UTF-8
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !attention[c] {
+			continue
+		}
+		if c >= utf8.RuneSelf && !checked {
+			// Most of the report's text is codes and words in ASCII:
+			// only text with other characters is checked, once.
+			if !utf8.ValidString(s[i:]) {
+				enc, _ := json.Marshal(s) // rare: the library's own replacement of bad bytes
+				return append(b[:mark], enc...)
+			}
+			checked = true
+			if c != 0xe2 {
+				continue
+			}
+		}
+		if c >= utf8.RuneSelf && c != 0xe2 {
 			continue
 		}
 		if c == 0xe2 { // U+2028 and U+2029, JavaScript's line separators, are E2 80 A8/A9
@@ -184,8 +225,9 @@ func AppendString(b []byte, s string) []byte {
 }
 
 // attention marks the bytes AppendString looks at: those encoding/json
-// escapes (controls, quote, backslash, HTML characters) and the first byte
-// of U+2028 and U+2029.
+// escapes (controls, quote, backslash, HTML characters), and every byte
+// beyond ASCII (the text is then checked to be UTF-8; E2 may start U+2028
+// or U+2029).
 var attention = func() (t [256]bool) {
 	for c := range 0x20 {
 		t[c] = true
@@ -193,7 +235,9 @@ var attention = func() (t [256]bool) {
 	for _, c := range []byte(`"\<>&`) {
 		t[c] = true
 	}
-	t[0xe2] = true
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = true
+	}
 	return t
 }()
 

@@ -9,8 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
-
-	"github.com/gridplan/gridplan/internal/domain"
 )
 
 // Roles of a balance_place row.
@@ -61,12 +59,17 @@ type BalanceStoredSource struct {
 	Grid       func(g BalanceGrid, sh BalanceShape, c BalanceCount, complete bool) error
 	Totals     func(BalanceTotals) error
 	Unassigned func(BalancePlace, BalanceUnit) error
+	// Shared receives, last, the stored shared boundary lengths measured
+	// within SharedTolM (WriteBalanceShared).
+	Shared     func(BalanceShared) error
+	SharedTolM float64
 }
 
 // ReadBalanceStored reads, in one read-only snapshot, a view's balance
 // settings and what its latest balance results were computed from: the
 // grids' attributes, measured shapes and counts, the units' persons and
-// households in total, and the assignments to no grid. No geometry is
+// households in total, the assignments to no grid and the shared boundary
+// lengths of merge candidates. No geometry is
 // read, and no assignment that puts a unit in a grid: the grid's stored
 // counts already sum them. The caller checks the settings' stamp before it
 // trusts the rows (see BalanceSettings.ResultsVersion).
@@ -78,7 +81,7 @@ func (db *DB) ReadBalanceStored(ctx context.Context, ws int64, src BalanceStored
 		if s, err = balanceSettings(ctx, tx, ws); err != nil {
 			return err
 		}
-		return stored.read(ctx, db, tx, pgx.NamedArgs{"ws": ws, "plan": s.PlanID})
+		return stored.read(ctx, db, tx, s.StatsRows, pgx.NamedArgs{"ws": ws, "plan": s.PlanID, "tol": src.SharedTolM})
 	})
 	if err != nil {
 		return s, err
@@ -89,58 +92,58 @@ func (db *DB) ReadBalanceStored(ctx context.Context, ws int64, src BalanceStored
 // storedBalance is what ReadBalanceStored reads, held until every read is
 // done: they run side by side.
 type storedBalance struct {
-	shapes     map[string]BalanceShape
-	counts     map[string]BalanceCount
 	grids      []BalanceGrid
+	shapes     []BalanceShape // by code
+	counts     []codedCount   // by code
 	totals     BalanceTotals
 	unassigned []BalancePlace
 	units      []BalanceUnit
+	shared     []BalanceShared
 }
 
-func (b *storedBalance) read(ctx context.Context, db *DB, tx pgx.Tx, args pgx.NamedArgs) error {
+// codedCount is a grid's stored count with its code.
+type codedCount struct {
+	code string
+	BalanceCount
+}
+
+// read reads it; grids is about how many grids the view has, to size the
+// tables by.
+func (b *storedBalance) read(ctx context.Context, db *DB, tx pgx.Tx, grids int, args pgx.NamedArgs) error {
+	b.grids, b.shapes, b.counts = make([]BalanceGrid, 0, grids), make([]BalanceShape, 0, grids), make([]codedCount, 0, grids)
 	return db.alongside(ctx, tx, func(tx pgx.Tx) error {
 		return balanceRows(ctx, tx, `SELECT code, name, level, coalesce(parent_code, ''), kind, coalesce(mode, ''), category
-			FROM grid WHERE ws_id = @ws`, args, func(r pgx.Rows) error {
-			var g BalanceGrid
-			var kind, mode string
-			if err := r.Scan(&g.Code, &g.Name, &g.Level, &g.Parent, &kind, &mode, &g.Category); err != nil {
-				return err
-			}
-			g.Kind, g.Mode = domain.Kind(kind), domain.Mode(mode)
-			b.grids = append(b.grids, g)
-			return nil
+			FROM grid WHERE ws_id = @ws ORDER BY level, code`, args, func(r pgx.Rows) error {
+			// Scanned in place: a row scanned into a local would be
+			// allocated on the heap, nine thousand times at scale 1.
+			b.grids = append(b.grids, BalanceGrid{})
+			g := &b.grids[len(b.grids)-1]
+			return r.Scan(&g.Code, &g.Name, &g.Level, &g.Parent, (*string)(&g.Kind), (*string)(&g.Mode), &g.Category)
 		})
 	}, func(tx pgx.Tx) error {
-		b.shapes = map[string]BalanceShape{}
+		// Both reads come from their primary keys alone, in code order
+		// (migration 011).
 		return balanceRows(ctx, tx, `SELECT code, area_m2, compactness, parts, min_x, min_y, max_x, max_y
-			FROM balance_grid WHERE ws_id = @ws`, args, func(r pgx.Rows) error {
-			var sh BalanceShape
-			if err := r.Scan(&sh.Code, &sh.AreaM2, &sh.Compactness, &sh.Parts,
-				&sh.Bound.Min[0], &sh.Bound.Min[1], &sh.Bound.Max[0], &sh.Bound.Max[1]); err != nil {
-				return err
-			}
-			b.shapes[sh.Code] = sh
-			return nil
+			FROM balance_grid WHERE ws_id = @ws ORDER BY code`, args, func(r pgx.Rows) error {
+			b.shapes = append(b.shapes, BalanceShape{})
+			sh := &b.shapes[len(b.shapes)-1]
+			return r.Scan(&sh.Code, &sh.AreaM2, &sh.Compactness, &sh.Parts,
+				&sh.Bound.Min[0], &sh.Bound.Min[1], &sh.Bound.Max[0], &sh.Bound.Max[1])
 		})
 	}, func(tx pgx.Tx) error {
-		b.counts = map[string]BalanceCount{}
-		return balanceRows(ctx, tx, `SELECT code, persons, households, units FROM grid_stats WHERE ws_id = @ws AND units IS NOT NULL`,
-			args, func(r pgx.Rows) error {
-				var code string
-				var c BalanceCount
-				if err := r.Scan(&code, &c.Persons, &c.Households, &c.Units); err != nil {
-					return err
-				}
-				b.counts[code] = c
-				return nil
-			})
+		return balanceRows(ctx, tx, `SELECT code, persons, households, units FROM grid_stats
+			WHERE ws_id = @ws AND units IS NOT NULL ORDER BY code`, args, func(r pgx.Rows) error {
+			b.counts = append(b.counts, codedCount{})
+			c := &b.counts[len(b.counts)-1]
+			return r.Scan(&c.code, &c.Persons, &c.Households, &c.Units)
+		})
 	}, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `SELECT count(*), coalesce(sum(persons), 0), coalesce(sum(households), 0) FROM unit
 			WHERE plan_id = @plan`, args).Scan(&b.totals.Units, &b.totals.Persons, &b.totals.Households)
 		if err != nil {
 			return err
 		}
-		return balanceRows(ctx, tx, `SELECT p.level, p.unit_id, p.role, p.persons, p.households, u.persons, u.households
+		err = balanceRows(ctx, tx, `SELECT p.level, p.unit_id, p.role, p.persons, p.households, u.persons, u.households
 			  FROM balance_place p JOIN unit u ON u.id = p.unit_id
 			 WHERE p.ws_id = @ws AND p.grid_code IS NULL ORDER BY p.unit_id`, args, func(r pgx.Rows) error {
 			var p BalancePlace
@@ -152,27 +155,59 @@ func (b *storedBalance) read(ctx context.Context, db *DB, tx pgx.Tx, args pgx.Na
 			b.unassigned, b.units = append(b.unassigned, p), append(b.units, u)
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		return balanceRows(ctx, tx, `SELECT a, b, shared_m FROM balance_shared WHERE ws_id = @ws AND tol_m = @tol`, args,
+			func(r pgx.Rows) error {
+				b.shared = append(b.shared, BalanceShared{})
+				sh := &b.shared[len(b.shared)-1]
+				return r.Scan(&sh.A, &sh.B, &sh.SharedM)
+			})
 	})
 }
 
 // pass hands what was read to src: the grids in level and code order, each
-// with its stored shape and counts, then the totals, then the assignments
-// to no grid.
+// with its stored shape and counts, then the totals, the assignments to no
+// grid and the shared boundary lengths. The rows come sorted (by the
+// database's collation, which may not be Go's: they are sorted again only
+// when it is not); the grids of each level are matched with their shapes
+// and counts by walking both in code order.
 func (b *storedBalance) pass(src BalanceStoredSource) error {
-	order := make([]int32, len(b.grids)) // sorting the rows themselves moves more
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(x, y int32) int {
-		return cmp.Or(cmp.Compare(b.grids[x].Level, b.grids[y].Level), strings.Compare(b.grids[x].Code, b.grids[y].Code))
+	sortBy(b.shapes, func(x, y *BalanceShape) int { return strings.Compare(x.Code, y.Code) })
+	sortBy(b.counts, func(x, y *codedCount) int { return strings.Compare(x.code, y.code) })
+	sortBy(b.grids, func(x, y *BalanceGrid) int {
+		return cmp.Or(cmp.Compare(x.Level, y.Level), strings.Compare(x.Code, y.Code))
 	})
-	for _, i := range order {
-		g := b.grids[i]
-		sh, shaped := b.shapes[g.Code]
-		c, counted := b.counts[g.Code]
-		if err := src.Grid(g, sh, c, shaped && counted); err != nil {
-			return err
+	for start := 0; start < len(b.grids); {
+		end := start + 1
+		for end < len(b.grids) && b.grids[end].Level == b.grids[start].Level {
+			end++
 		}
+		s, c := 0, 0
+		for i := start; i < end; i++ {
+			g := &b.grids[i]
+			for s < len(b.shapes) && b.shapes[s].Code < g.Code {
+				s++
+			}
+			for c < len(b.counts) && b.counts[c].code < g.Code {
+				c++
+			}
+			var sh BalanceShape
+			var cnt BalanceCount
+			shaped := s < len(b.shapes) && b.shapes[s].Code == g.Code
+			counted := c < len(b.counts) && b.counts[c].code == g.Code
+			if shaped {
+				sh = b.shapes[s]
+			}
+			if counted {
+				cnt = b.counts[c].BalanceCount
+			}
+			if err := src.Grid(*g, sh, cnt, shaped && counted); err != nil {
+				return err
+			}
+		}
+		start = end
 	}
 	if err := src.Totals(b.totals); err != nil {
 		return err
@@ -182,7 +217,24 @@ func (b *storedBalance) pass(src BalanceStoredSource) error {
 			return err
 		}
 	}
+	for _, sh := range b.shared {
+		if err := src.Shared(sh); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// sortBy sorts xs by compare unless they are sorted already, as rows the
+// database ordered mostly are: checking is a tenth of sorting.
+func sortBy[T any](xs []T, compare func(x, y *T) int) {
+	sorted := true
+	for i := 1; i < len(xs) && sorted; i++ {
+		sorted = compare(&xs[i-1], &xs[i]) <= 0
+	}
+	if !sorted {
+		slices.SortFunc(xs, func(x, y T) int { return compare(&x, &y) })
+	}
 }
 
 // BalancePlaceWrite is what a balance audit writes of its assignments: all
@@ -228,6 +280,13 @@ func (db *DB) WriteBalancePlaces(ctx context.Context, ws int64, w BalancePlaceWr
 			if _, err := tx.Exec(ctx, `DELETE FROM balance_grid WHERE ws_id = @ws AND code = ANY(@removed)`, args); err != nil {
 				return err
 			}
+		}
+		rewritten := slices.Clone(w.Removed)
+		for _, sh := range w.Shapes {
+			rewritten = append(rewritten, sh.Code)
+		}
+		if err := deleteBalanceShared(ctx, tx, ws, w.All, rewritten); err != nil {
+			return err
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"balance_place"},
 			[]string{"ws_id", "level", "unit_id", "role", "grid_code", "persons", "households"},

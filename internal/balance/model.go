@@ -39,6 +39,9 @@ type model struct {
 	// (store.WriteBalanceShared).
 	shared   map[[2]int32]float64
 	unstored map[[2]int32]struct{}
+	// slab holds the grids a model is built with, in one allocation
+	// instead of one each; it never grows (its grids are pointed to).
+	slab []grid
 	// pairs are the merge candidates' pairs for the current figures (nil:
 	// not found yet).
 	pairs *[]mergePair
@@ -177,7 +180,13 @@ func read(ctx context.Context, db *store.DB, plan domain.Plan) (*model, error) {
 // addGrid appends g to the model and its level (the locator is built later
 // by placeLevel, or updated by the caller).
 func (m *model) addGrid(bg store.BalanceGrid) *grid {
-	g := &grid{BalanceGrid: bg, idx: int32(len(m.grids))}
+	var g *grid
+	if len(m.slab) < cap(m.slab) {
+		m.slab = append(m.slab, grid{BalanceGrid: bg, idx: int32(len(m.grids))})
+		g = &m.slab[len(m.slab)-1]
+	} else {
+		g = &grid{BalanceGrid: bg, idx: int32(len(m.grids))}
+	}
 	m.measure(g)
 	m.grids = append(m.grids, g)
 	m.byCode[g.Code] = g.idx

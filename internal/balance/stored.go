@@ -26,7 +26,7 @@ var errStoredStale = errors.New("the stored balance assignments do not account f
 func fromStored(ctx context.Context, db *store.DB, plan domain.Plan, grids int) (*model, error) {
 	m := newModel(plan)
 	m.lite = true
-	m.grids, m.byCode = make([]*grid, 0, grids), make(map[string]int32, grids)
+	m.grids, m.byCode, m.slab = make([]*grid, 0, grids), make(map[string]int32, grids), make([]grid, 0, grids)
 	var gaps []store.BalancePlace
 	complete := true
 	s, err := db.ReadBalanceStored(ctx, plan.Workspace, store.BalanceStoredSource{

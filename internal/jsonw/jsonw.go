@@ -177,28 +177,24 @@ func AppendString(b []byte, s string) []byte {
 		if !attention[c] {
 			continue
 		}
-		if c >= utf8.RuneSelf && !checked {
-			// Most of the report's text is codes and words in ASCII:
-			// only text with other characters is checked, once.
-			if !utf8.ValidString(s[i:]) {
-				enc, _ := json.Marshal(s) // rare: the library's own replacement of bad bytes
-				return append(b[:mark], enc...)
+		if c >= utf8.RuneSelf {
+			if !checked {
+				// Most of the report's text is codes and words in ASCII:
+				// only text with other characters is checked, once.
+				if !utf8.ValidString(s[i:]) {
+					enc, _ := json.Marshal(s) // rare: the library's own replacement of bad bytes
+					return append(b[:mark], enc...)
+				}
+				checked = true
 			}
-			checked = true
-			if c != 0xe2 {
-				continue
-			}
-		}
-		if c >= utf8.RuneSelf && c != 0xe2 {
-			continue
-		}
-		if c == 0xe2 { // U+2028 and U+2029, JavaScript's line separators, are E2 80 A8/A9
-			if i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xa8 {
+			// U+2028 and U+2029, JavaScript's line separators, are E2 80
+			// A8/A9; any other character is passed over whole.
+			if c == 0xe2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xa8 {
 				b = append(b, s[start:i]...)
 				b = append(b, '\\', 'u', '2', '0', '2', hex[8+s[i+2]&1])
-				i += 2
-				start = i + 1
+				start = i + 3
 			}
+			i += runeBytes(c) - 1
 			continue
 		}
 		b = append(b, s[start:i]...)
@@ -226,8 +222,8 @@ func AppendString(b []byte, s string) []byte {
 
 // attention marks the bytes AppendString looks at: those encoding/json
 // escapes (controls, quote, backslash, HTML characters), and every byte
-// beyond ASCII (the text is then checked to be UTF-8; E2 may start U+2028
-// or U+2029).
+// beyond ASCII, which starts a character (the text is then checked to be
+// UTF-8; E2 may start U+2028 or U+2029).
 var attention = func() (t [256]bool) {
 	for c := range 0x20 {
 		t[c] = true
@@ -243,10 +239,24 @@ var attention = func() (t [256]bool) {
 
 const hex = "0123456789abcdef"
 
+// runeBytes is the length of the UTF-8 sequence lead byte c starts.
+func runeBytes(c byte) int {
+	switch {
+	case c < 0xe0:
+		return 2
+	case c < 0xf0:
+		return 3
+	}
+	return 4
+}
+
 // AppendFloat appends f as encoding/json writes a float64: the shortest
 // decimal, in exponent form only below 1e-6 or from 1e21, with a
 // two-digit exponent at least.
 func AppendFloat(b []byte, f float64) []byte {
+	if out, ok := appendShortDecimal(b, f); ok {
+		return out
+	}
 	abs := math.Abs(f)
 	format := byte('f')
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
@@ -261,4 +271,36 @@ func AppendFloat(b []byte, f float64) []byte {
 		}
 	}
 	return b
+}
+
+// appendShortDecimal appends f when it is a decimal of at most three
+// places, as the report's rounded figures are, with integer arithmetic: a
+// fraction of what strconv's shortest form takes, and the same digits.
+// Below 1e12 two such decimals are farther apart than f's precision, so
+// the one with the fewest places that gives f back is f's shortest form.
+func appendShortDecimal(b []byte, f float64) ([]byte, bool) {
+	if a := math.Abs(f); !(a >= 1e-3 && a < 1e12) {
+		return b, false
+	}
+	scale := uint64(1)
+	for range 4 {
+		n := math.Round(f * float64(scale))
+		if n/float64(scale) != f {
+			scale *= 10
+			continue
+		}
+		if n < 0 {
+			b, n = append(b, '-'), -n
+		}
+		u := uint64(n)
+		b = strconv.AppendUint(b, u/scale, 10)
+		if scale > 1 {
+			b = append(b, '.')
+			for d := scale / 10; d > 0; d /= 10 {
+				b = append(b, byte('0'+u%scale/d%10))
+			}
+		}
+		return b, true
+	}
+	return b, false
 }

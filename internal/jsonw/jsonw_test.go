@@ -3,6 +3,7 @@ package jsonw_test
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"testing"
 
@@ -78,6 +79,30 @@ func TestArrayInParts(t *testing.T) {
 		}
 		if string(got) != string(want) {
 			t.Errorf("%d rows: differs from encoding/json", n)
+		}
+	}
+}
+
+// TestShortDecimalsAsEncodingJSON: the report's rounded figures, written
+// by integer arithmetic, are what encoding/json writes, and so is every
+// other float near them.
+func TestShortDecimalsAsEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	for i := range 1_000_000 {
+		var f float64
+		switch i % 4 {
+		case 0: // a rounded figure: an integer over 1, 10, 100 or 1000
+			f = float64(r.Int64N(2e12)-1e12) / math.Pow10(r.IntN(4))
+		case 1: // any float of the same range
+			f = (r.Float64()*2 - 1) * math.Pow10(r.IntN(16)-4)
+		case 2: // just beside a rounded figure
+			f = math.Nextafter(math.Round(r.Float64()*1e6)/100, math.Inf(1-2*r.IntN(2)))
+		default: // the edges of the fast path
+			f = []float64{1e-3, -1e-3, 1e12, -1e12, math.Nextafter(1e12, 0), 0.0005, 999.9995, 0.1, 0.3, 2.675}[r.IntN(10)]
+		}
+		want, _ := json.Marshal(f)
+		if got := jsonw.AppendFloat(nil, f); string(got) != string(want) {
+			t.Fatalf("float %v (%b): %s, want %s", f, math.Float64bits(f), got, want)
 		}
 	}
 }

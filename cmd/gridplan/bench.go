@@ -66,8 +66,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			NewEditing: func(a *audit.Auditor) *editing.Service { return newEditing(db, a, log) },
 			Token:      func(ctx context.Context) (string, error) { return benchToken(ctx, acc, plan) },
 			NewHandler: func(a *audit.Auditor) http.Handler {
-				return httpapi.New(db, log, httpapi.Options{Auditor: a, Editing: newEditing(db, a, log), Access: acc,
-					CacheBytes: budget.responses, LayerBytes: budget.layers})
+				return httpapi.New(db, log, serverOptions(db, log, a, acc, budget))
 			}})
 		if err != nil {
 			return err

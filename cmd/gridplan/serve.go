@@ -109,9 +109,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		requests, cancelRequests := context.WithCancel(context.WithoutCancel(ctx))
 		defer cancelRequests()
 		var inFlight sync.WaitGroup
-		handler := httpapi.New(db, log, httpapi.Options{Web: web.Static(), Auditor: auditor,
-			Editing: newEditing(db, auditor, log), Access: acc, CORSOrigins: corsOrigins(origins), Private: *private,
-			Basemap: basemap, CacheBytes: budget.responses, LayerBytes: budget.layers})
+		opts := serverOptions(db, log, auditor, acc, budget)
+		opts.Web, opts.CORSOrigins, opts.Private, opts.Basemap = web.Static(), corsOrigins(origins), *private, basemap
+		handler := httpapi.New(db, log, opts)
 		srv := &http.Server{
 			Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				inFlight.Add(1)

@@ -3,11 +3,13 @@ package main
 import (
 	"log/slog"
 
+	"github.com/gridplan/gridplan/internal/access"
 	"github.com/gridplan/gridplan/internal/audit"
 	"github.com/gridplan/gridplan/internal/balance"
 	"github.com/gridplan/gridplan/internal/circles"
 	"github.com/gridplan/gridplan/internal/coverage"
 	"github.com/gridplan/gridplan/internal/editing"
+	"github.com/gridplan/gridplan/internal/httpapi"
 	"github.com/gridplan/gridplan/internal/store"
 )
 
@@ -31,6 +33,15 @@ type memoryBudget struct{ responses, layers, perCheck int64 }
 
 func budgetOf(limit int64) memoryBudget {
 	return memoryBudget{responses: limit / 8, layers: limit / 8, perCheck: limit / 8}
+}
+
+// serverOptions are what a server on db holds to: the auditor's checks,
+// the one write path, access control and its caches within budget. serve
+// adds the web map and its own settings; the load check and the memory
+// test serve the same.
+func serverOptions(db *store.DB, log *slog.Logger, auditor *audit.Auditor, acc *access.Service, budget memoryBudget) httpapi.Options {
+	return httpapi.Options{Auditor: auditor, Editing: newEditing(db, auditor, log), Access: acc,
+		CacheBytes: budget.responses, LayerBytes: budget.layers}
 }
 
 // newEditing is the one write path, telling auditor's checks of every

@@ -36,7 +36,7 @@ const loadEditEvery = 333 * time.Millisecond
 // kind, requests per second, the median and 99th-percentile latency and
 // errors, and the process's resident memory before, after and at peak.
 func Load(ctx context.Context, s Setup) ([]Result, error) {
-	rssBefore := residentMB("VmRSS")
+	rssBefore := ResidentMB("VmRSS")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func Load(ctx context.Context, s Setup) ([]Result, error) {
 	}
 	results = append(results, audits)
 	results = append(results, Result{Name: "load: resident memory", Note: fmt.Sprintf(
-		"RSS %d MB before the server, %d MB after the run, %d MB at peak", rssBefore, residentMB("VmRSS"), residentMB("VmHWM"))})
+		"RSS %d MB before the server, %d MB after the run, %d MB at peak", rssBefore, ResidentMB("VmRSS"), ResidentMB("VmHWM"))})
 	return results, nil
 }
 
@@ -267,7 +267,7 @@ func (l *loadRun) concurrentAudits(n int) (Result, error) {
 	}
 	wg.Wait()
 	r := stats.result(fmt.Sprintf("load: %d audits at once after an edit", n), time.Since(start))
-	r.Note += fmt.Sprintf("; RSS then %d MB", residentMB("VmRSS"))
+	r.Note += fmt.Sprintf("; RSS then %d MB", ResidentMB("VmRSS"))
 	return r, nil
 }
 
@@ -303,9 +303,9 @@ func (s *latencies) result(name string, d time.Duration) Result {
 		float64(len(s.times))/d.Seconds(), ms(q(0.5)), ms(q(0.99)), s.errors)}
 }
 
-// residentMB reads a memory figure of this process (VmRSS: resident now,
+// ResidentMB reads a memory figure of this process (VmRSS: resident now,
 // VmHWM: the peak) from /proc, in MB; 0 where there is no /proc.
-func residentMB(field string) int64 {
+func ResidentMB(field string) int64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0
@@ -321,3 +321,8 @@ func residentMB(field string) int64 {
 	}
 	return 0
 }
+
+// ResetPeakRSS makes this process's peak resident memory (VmHWM) its
+// resident memory now, so that a later reading is the peak of what came
+// after (Linux's clear_refs).
+func ResetPeakRSS() error { return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }

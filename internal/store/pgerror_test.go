@@ -21,7 +21,7 @@ func TestInternalErrorsAreNotBadInput(t *testing.T) {
 		status int
 	}{
 		{`SELECT ST_AsText(ST_GeomFromText('POLYGON((0 0, 1 1))'))`, http.StatusInternalServerError}, // XX000
-		{`SELECT 'x'::int::text`, http.StatusBadRequest},                                              // 22P02
+		{`SELECT 'x'::int::text`, http.StatusBadRequest},                                             // 22P02
 	} {
 		var s string
 		err := db.Pool().QueryRow(ctx, c.sql).Scan(&s)

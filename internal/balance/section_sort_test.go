@@ -39,3 +39,26 @@ func TestWorstFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitOrder: the packed keys order split candidates as the plain
+// comparison does.
+func TestSplitOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	rows := make([]Split, 5000)
+	codes := r.Perm(len(rows))
+	for i := range rows {
+		rows[i] = Split{Code: fmt.Sprintf("S%05d", codes[i]), Level: 1 + r.IntN(4), Parts: 2 + r.IntN(5), Households: int64(r.IntN(300))}
+	}
+	want := slices.Clone(rows)
+	slices.SortFunc(want, func(a, b Split) int {
+		return cmp.Or(cmp.Compare(a.Level, b.Level), cmp.Compare(b.Parts, a.Parts), cmp.Compare(b.Households, a.Households),
+			cmp.Compare(a.Code, b.Code))
+	})
+	m := &model{}
+	got := m.sortSplits(rows)
+	for i := range want {
+		if want[i] != got[i] {
+			t.Fatalf("row %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

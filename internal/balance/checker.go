@@ -123,17 +123,29 @@ func (c *Checker) Check(ctx context.Context, plan domain.Plan) (audit.Section, e
 // full asks for a model that can place units, as preparing an edit needs,
 // and counts afresh from the geometry otherwise.
 func (c *Checker) ensure(ctx context.Context, ps *planState, plan domain.Plan, full bool) error {
-	s, err := c.db.BalanceSettings(ctx, plan.Workspace)
+	var s store.BalanceSettings
+	var err error
+	var lite *model               // counts from the stored results, read with the settings
+	stale := false                // stamped results that do not add up: to be written again
+	tried := ps.m == nil && !full // whether lite was read
+	if tried {
+		// Nothing in memory: the settings come with the stored results,
+		// in one snapshot and one round of reads.
+		if lite, s, err = fromStored(ctx, c.db, plan); errors.Is(err, errStoredStale) {
+			lite, err, stale = nil, nil, stamped(s)
+		}
+	} else {
+		s, err = c.db.BalanceSettings(ctx, plan.Workspace)
+	}
 	if err != nil {
 		return err
 	}
 	if m := ps.m; m == nil || m.version != s.Version || m.epoch != s.UnitsEpoch || m.rule != s.PolygonUnits || (full && m.lite) {
 		start := time.Now()
-		ps.m = nil
-		stale := false // stamped results that do not add up: to be written again
-		if !full && stamped(s) {
-			if ps.m, err = fromStored(ctx, c.db, plan, s.StatsRows); errors.Is(err, errStoredStale) {
-				ps.m, err, stale = nil, nil, true
+		ps.m = lite
+		if !tried && !full && stamped(s) {
+			if ps.m, s, err = fromStored(ctx, c.db, plan); errors.Is(err, errStoredStale) {
+				ps.m, err, stale = nil, nil, stamped(s)
 			}
 			if err != nil {
 				return err

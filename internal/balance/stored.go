@@ -21,15 +21,19 @@ var errStoredStale = errors.New("the stored balance assignments do not account f
 // geometry, point locators, unit points or per-unit
 // placement (lite): it answers reports; an edit is prepared only after the
 // geometry is loaded (see Checker.ensure). The caller has checked the
-// stamp; the read checks it again in its own snapshot. grids is about how
-// many grids the view has, to size the model by.
-func fromStored(ctx context.Context, db *store.DB, plan domain.Plan, grids int) (*model, error) {
+// stamp, read with the rows in one snapshot: results stamped for another
+// version or other settings are not read (errStoredStale). The settings
+// are returned in every case.
+func fromStored(ctx context.Context, db *store.DB, plan domain.Plan) (*model, store.BalanceSettings, error) {
 	m := newModel(plan)
 	m.lite = true
-	m.grids, m.byCode, m.slab = make([]*grid, 0, grids), make(map[string]int32, grids), make([]grid, 0, grids)
 	var gaps []store.BalancePlace
 	complete := true
 	s, err := db.ReadBalanceStored(ctx, plan.Workspace, store.BalanceStoredSource{
+		Wanted: stamped,
+		Grids: func(n int) {
+			m.grids, m.byCode, m.slab = make([]*grid, 0, n), make(map[string]int32, n), make([]grid, 0, n)
+		},
 		Grid: func(bg store.BalanceGrid, sh store.BalanceShape, c store.BalanceCount, stored bool) error {
 			g := m.addGrid(bg)
 			g.bound, g.area, g.compact, g.parts = sh.Bound, sh.AreaM2, sh.Compactness, sh.Parts
@@ -59,11 +63,11 @@ func fromStored(ctx context.Context, db *store.DB, plan domain.Plan, grids int) 
 		SharedTolM: m.tol,
 	})
 	if err != nil {
-		return nil, err
+		return nil, s, err
 	}
 	m.version, m.epoch, m.rule, m.levels = s.Version, s.UnitsEpoch, s.PolygonUnits, s.Levels
 	if !stamped(s) || s.StatsRows != m.liveGrids() || !complete {
-		return nil, errStoredStale // the view moved on between the caller's look and this read
+		return nil, s, errStoredStale // stamped for another version or settings, or rows missing
 	}
 	for _, lv := range m.lv {
 		lv.tile = slices.Repeat([]int32{placedElsewhere}, len(m.units.ids))
@@ -72,7 +76,7 @@ func fromStored(ctx context.Context, db *store.DB, plan domain.Plan, grids int) 
 		u, found := slices.BinarySearch(m.units.ids, p.Unit) // units come in id order
 		lv := m.lv[p.Level]
 		if !found || lv == nil {
-			return nil, errStoredStale
+			return nil, s, errStoredStale
 		}
 		if p.Role == store.PlacePortion {
 			lv.tile[u] = splitByArea
@@ -84,9 +88,9 @@ func fromStored(ctx context.Context, db *store.DB, plan domain.Plan, grids int) 
 	}
 	m.derive()
 	if !m.conserved() {
-		return nil, errStoredStale
+		return nil, s, errStoredStale
 	}
-	return m, nil
+	return m, s, nil
 }
 
 // stamped reports whether the stored results are for the view's version

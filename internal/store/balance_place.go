@@ -56,6 +56,11 @@ type BalanceTotals struct {
 // grid), the units' totals, and the assignments that leave a unit (or a
 // share of it) in no grid, with that unit's figures, in unit order.
 type BalanceStoredSource struct {
+	// Wanted says, from the settings read first, whether the rest is to
+	// be read (nil: always): results stamped for another version are not.
+	Wanted func(BalanceSettings) bool
+	// Grids is told how many grids follow, before the first.
+	Grids      func(n int)
 	Grid       func(g BalanceGrid, sh BalanceShape, c BalanceCount, complete bool) error
 	Totals     func(BalanceTotals) error
 	Unassigned func(BalancePlace, BalanceUnit) error
@@ -76,14 +81,19 @@ type BalanceStoredSource struct {
 func (db *DB) ReadBalanceStored(ctx context.Context, ws int64, src BalanceStoredSource) (BalanceSettings, error) {
 	var s BalanceSettings
 	var stored storedBalance
+	wanted := false
 	err := db.readOnly(ctx, func(tx pgx.Tx) error {
 		var err error
 		if s, err = balanceSettings(ctx, tx, ws); err != nil {
 			return err
 		}
+		if src.Wanted != nil && !src.Wanted(s) {
+			return nil
+		}
+		wanted = true
 		return stored.read(ctx, db, tx, s.StatsRows, pgx.NamedArgs{"ws": ws, "plan": s.PlanID, "tol": src.SharedTolM})
 	})
-	if err != nil {
+	if err != nil || !wanted {
 		return s, err
 	}
 	return s, stored.pass(src)
@@ -174,6 +184,9 @@ func (b *storedBalance) read(ctx context.Context, db *DB, tx pgx.Tx, grids int, 
 // when it is not); the grids of each level are matched with their shapes
 // and counts by walking both in code order.
 func (b *storedBalance) pass(src BalanceStoredSource) error {
+	if src.Grids != nil {
+		src.Grids(len(b.grids))
+	}
 	sortBy(b.shapes, func(x, y *BalanceShape) int { return strings.Compare(x.Code, y.Code) })
 	sortBy(b.counts, func(x, y *codedCount) int { return strings.Compare(x.code, y.code) })
 	sortBy(b.grids, func(x, y *BalanceGrid) int {

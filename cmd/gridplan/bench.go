@@ -65,6 +65,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			NewAuditor: func() *audit.Auditor { return newAuditor(db, budget.perCheck) },
 			NewEditing: func(a *audit.Auditor) *editing.Service { return newEditing(db, a, log) },
 			Token:      func(ctx context.Context) (string, error) { return benchToken(ctx, acc, plan) },
+			OneShot:    oneShotGC,
 			NewHandler: func(a *audit.Auditor) http.Handler {
 				return httpapi.New(db, log, serverOptions(db, log, a, acc, budget))
 			}})

@@ -30,6 +30,9 @@ type Setup struct {
 	Token func(context.Context) (string, error)
 	// Duration is how long a load run lasts.
 	Duration time.Duration
+	// OneShot sets the collector as a command that runs once sets it
+	// (`gridplan audit`) and returns what sets it back; nil leaves it.
+	OneShot func() (restore func())
 }
 
 // Benchmark measures one capability against its reference.

@@ -304,8 +304,23 @@ func orderBy[T any](rows []T, key func(*T) rowKey) []T {
 	slices.SortFunc(keys, func(x, y keyed) int {
 		return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b), strings.Compare(x.code, y.code))
 	})
-	// Along the cycles of the permutation, in place: a copy of the table
-	// would be megabytes more for the collector.
+	return permute(rows, func(i int) int { return int(keys[i].row) })
+}
+
+// sortedBy sorts xs in place by compare, moving each (large) row once.
+func sortedBy[T any](xs []T, compare func(a, b *T) int) []T {
+	order := make([]int32, len(xs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return compare(&xs[a], &xs[b]) })
+	return permute(xs, func(i int) int { return int(order[i]) })
+}
+
+// permute puts row from(i) at i for every i, in place along the cycles of
+// the permutation: each row is moved once, and no copy of the table (of
+// megabytes, for the collector) is made.
+func permute[T any](rows []T, from func(i int) int) []T {
 	done := make([]bool, len(rows))
 	for i := range rows {
 		if done[i] {
@@ -315,30 +330,16 @@ func orderBy[T any](rows []T, key func(*T) rowKey) []T {
 		j := i
 		for {
 			done[j] = true
-			from := int(keys[j].row)
-			if from == i {
+			f := from(j)
+			if f == i {
 				rows[j] = held
 				break
 			}
-			rows[j] = rows[from]
-			j = from
+			rows[j] = rows[f]
+			j = f
 		}
 	}
 	return rows
-}
-
-// sortedBy returns xs sorted by compare, moving each (large) row once.
-func sortedBy[T any](xs []T, compare func(a, b *T) int) []T {
-	order := make([]int32, len(xs))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int { return compare(&xs[a], &xs[b]) })
-	out := make([]T, len(xs))
-	for i, k := range order {
-		out[i] = xs[k]
-	}
-	return out
 }
 
 func boolRank(b bool) int {

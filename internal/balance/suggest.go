@@ -227,10 +227,8 @@ func (m *model) storeShared(ctx context.Context, db *store.DB) error {
 	}
 	rows := make([]store.BalanceShared, 0, len(m.unstored))
 	for k := range m.unstored {
-		rows = append(rows, store.BalanceShared{A: m.grids[k[0]].Code, B: m.grids[k[1]].Code, SharedM: m.shared[k]})
-		if rows[len(rows)-1].B < rows[len(rows)-1].A {
-			rows[len(rows)-1].A, rows[len(rows)-1].B = rows[len(rows)-1].B, rows[len(rows)-1].A
-		}
+		a, b := m.grids[k[0]].Code, m.grids[k[1]].Code
+		rows = append(rows, store.BalanceShared{A: min(a, b), B: max(a, b), SharedM: m.shared[k]})
 	}
 	if err := db.WriteBalanceShared(ctx, m.ws, m.version, m.tol, rows); err != nil {
 		return err

@@ -22,21 +22,25 @@ type Appender interface {
 
 // Array appends rows as a JSON array of objects, each written by row. A
 // long table is written in parts side by side, one per core, so row must
-// not change shared state. The first part goes straight into b, which is
-// grown for the whole table once its first rows show their size.
+// not change shared state. The first part goes straight into b; b and the
+// other parts' buffers are sized once (Size): growing a buffer of
+// megabytes by doubling copies it again and again.
 func Array[T any](b []byte, rows []T, row func(o *Object, r *T)) []byte {
 	b = append(b, '[')
+	if len(rows) > 2*sampleRows { // a short table is not worth writing twice
+		b = slices.Grow(b, Size(rows, row))
+	}
 	parts := min(runtime.GOMAXPROCS(0), len(rows)/parallelRows)
 	if parts < 2 {
-		return append(objects(b, rows, len(rows), row), ']')
+		return append(objects(b, rows, row), ']')
 	}
 	part := func(p int) []T { return rows[p*len(rows)/parts : (p+1)*len(rows)/parts] }
 	bufs := make([][]byte, parts)
 	var wg sync.WaitGroup
 	for p := 1; p < parts; p++ {
-		wg.Go(func() { bufs[p] = objects(nil, part(p), len(part(p)), row) })
+		wg.Go(func() { bufs[p] = objects(make([]byte, 0, Size(part(p), row)), part(p), row) })
 	}
-	b = objects(b, part(0), len(rows), row)
+	b = objects(b, part(0), row)
 	wg.Wait()
 	for _, buf := range bufs[1:] {
 		b = append(append(b, ','), buf...)
@@ -48,17 +52,10 @@ func Array[T any](b []byte, rows []T, row func(o *Object, r *T)) []byte {
 // starting it.
 const parallelRows = 2048
 
-// objects appends rows as comma-separated JSON objects. Once a few rows
-// are written, b is grown for reserve rows (those and the rest of a
-// table that continues in b) at their mean size: growing a buffer of
-// megabytes by doubling copies it again and again.
-func objects[T any](b []byte, rows []T, reserve int, row func(o *Object, r *T)) []byte {
-	start := len(b)
+// objects appends rows as comma-separated JSON objects.
+func objects[T any](b []byte, rows []T, row func(o *Object, r *T)) []byte {
 	o := new(Object) // one for every row: row, a func value, makes it escape
 	for i := range rows {
-		if i == sampleRows && len(rows) > 2*sampleRows {
-			b = slices.Grow(b, (len(b)-start)/sampleRows*(reserve-i)*9/8)
-		}
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -69,19 +66,18 @@ func objects[T any](b []byte, rows []T, reserve int, row func(o *Object, r *T)) 
 	return b
 }
 
-// sampleRows is how many rows objects writes before it sizes the buffer.
+// sampleRows is how many rows Size writes to learn their size.
 const sampleRows = 64
 
 // Size is about how many bytes Array writes of rows (an eighth more, to
-// spare), from the size of their first rows: what a writer of several
-// tables grows its buffer by once, instead of copying megabytes at every
-// doubling.
+// spare), from the size of their first rows: what Array, or a writer of
+// several tables, grows its buffer by once.
 func Size[T any](rows []T, row func(o *Object, r *T)) int {
 	sample := rows[:min(len(rows), sampleRows)]
 	if len(sample) == 0 {
 		return 2
 	}
-	n := len(objects(nil, sample, 0, row))
+	n := len(objects(nil, sample, row))
 	return n*len(rows)/len(sample)*9/8 + 2
 }
 

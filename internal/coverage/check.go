@@ -163,7 +163,8 @@ func (st *state) overlay(ctx context.Context, db *store.DB, windows []window, ps
 		if p.Kind == "outside_parent" && st.outlineIsParent(w) {
 			// The outline is the top level's own union: no top-level grid
 			// can reach outside it, and what the overlay finds there is
-			// the union's precision grid, not a defect of the plan.
+			// the union's rounding (its precision grid, or at zero noise
+			// the nodes where overlapping edges cross), not a defect.
 			continue
 		}
 		width := 0.0

@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"context"
 	"math/rand/v2"
 	"testing"
 
@@ -73,4 +74,56 @@ func TestNoBoundaryNothingReachesOutside(t *testing.T) {
 		}
 	}
 	t.Logf("findings:\n%s", describe(s.Findings()))
+}
+
+// TestNoBoundaryNoNoiseNothingReachesOutside: a planner who sets the noise
+// to zero sees every mismatch of a hand-digitised file — each shared edge
+// drawn twice, a centimetre apart, so neighbours overlap and part in
+// slivers — but still no top-level grid reaching outside the outline that
+// is their own union. (A union at no precision places the nodes where
+// overlapping edges cross a hair off both edges; those hairs are the
+// outline's, not the plan's.)
+func TestNoBoundaryNoNoiseNothingReachesOutside(t *testing.T) {
+	db := srv.NewDB(t)
+	rng := rand.New(rand.NewPCG(3, 5))
+	const n, size, steps = 4, 50.0, 20
+	jitter := func(p orb.Point) orb.Point {
+		return orb.Point{p[0] + (rng.Float64()-0.5)*0.02, p[1] + (rng.Float64()-0.5)*0.02}
+	}
+	var grids []domain.Grid
+	for i := range n {
+		for j := range n {
+			x, y := x0+float64(i)*size, y0+float64(j)*size
+			corners := [5]orb.Point{{x, y}, {x + size, y}, {x + size, y + size}, {x, y + size}, {x, y}}
+			var r orb.Ring
+			for e := range 4 {
+				a, b := corners[e], corners[e+1]
+				for k := range steps {
+					f := float64(k) / steps
+					r = append(r, jitter(orb.Point{a[0] + (b[0]-a[0])*f, a[1] + (b[1]-a[1])*f}))
+				}
+			}
+			r = append(r, r[0])
+			code := string(rune('A'+i)) + string(rune('1'+j))
+			grids = append(grids, grid(code, "", 1, orb.MultiPolygon{{r}}))
+		}
+	}
+	plan := newPlan(t, db, "hand_digitised", nil, grids)
+	if err := db.SetCoverageSettings(context.Background(), plan.ID, domain.DefaultTolerance, 0); err != nil {
+		t.Fatal(err)
+	}
+	s := check(t, New(db, Options{}), plan)
+	mismatches := 0
+	for _, f := range s.Findings() {
+		switch f.Kind {
+		case KindOutside, KindSliverOutside:
+			t.Errorf("%s: %s", f.Kind, f.Reason)
+		case KindSliverGap, KindSliverOverlap:
+			mismatches++
+		}
+	}
+	if mismatches == 0 {
+		t.Errorf("no sliver gap or overlap found between edges digitised twice; findings:\n%s", describe(s.Findings()))
+	}
+	t.Logf("%d sliver gaps and overlaps", mismatches)
 }

@@ -60,7 +60,6 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
-// withStore runs fn with an open store, closing it afterwards.
 // withPlan is withStore for a command on one plan: fn gets the plan named
 // name, or the command fails as an unknown plan does.
 func withPlan(ctx context.Context, e *env, cfg Config, name string, fn func(*store.DB, domain.Plan) error) error {
@@ -73,6 +72,7 @@ func withPlan(ctx context.Context, e *env, cfg Config, name string, fn func(*sto
 	})
 }
 
+// withStore runs fn with an open store, closing it afterwards.
 func withStore(ctx context.Context, e *env, cfg Config, fn func(*store.DB) error) error {
 	if err := cfg.check(); err != nil {
 		return err

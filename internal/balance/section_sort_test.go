@@ -54,8 +54,7 @@ func TestSplitOrder(t *testing.T) {
 		return cmp.Or(cmp.Compare(a.Level, b.Level), cmp.Compare(b.Parts, a.Parts), cmp.Compare(b.Households, a.Households),
 			cmp.Compare(a.Code, b.Code))
 	})
-	m := &model{}
-	got := m.sortSplits(rows)
+	got := splitOrder(rows)
 	for i := range want {
 		if want[i] != got[i] {
 			t.Fatalf("row %d: %+v, want %+v", i, got[i], want[i])

@@ -111,7 +111,7 @@ func (m *model) suggest() (merges []Merge, splits []Split) {
 		merges = append(merges, Merge{Level: a.Level, Parent: parentRef(a.Parent), Grids: [2]string{first.Code, second.Code},
 			Under: under, Persons: p, Households: h, Fit: round(fit(b, p, h), 3), SharedBoundaryM: round(shared, 1)})
 	})
-	splits = m.sortSplits(splits)
+	splits = splitOrder(splits)
 	merges = sortedBy(merges, func(a, b *Merge) int {
 		return cmp.Or(cmp.Compare(a.Level, b.Level), cmp.Compare(len(b.Under), len(a.Under)), cmp.Compare(b.Fit, a.Fit),
 			cmp.Compare(b.SharedBoundaryM, a.SharedBoundaryM), cmp.Compare(a.Grids[0], b.Grids[0]), cmp.Compare(a.Grids[1], b.Grids[1]))
@@ -119,9 +119,9 @@ func (m *model) suggest() (merges []Merge, splits []Split) {
 	return merges, splits
 }
 
-// sortSplits orders split candidates level by level, most parts first,
-// then most households, then by code.
-func (m *model) sortSplits(splits []Split) []Split {
+// splitOrder orders split candidates (in place) level by level, most
+// parts first, then most households, then by code.
+func splitOrder(splits []Split) []Split {
 	return orderBy(splits, func(s *Split) rowKey {
 		return rowKey{uint64(s.Level)<<32 | uint64(math.MaxUint32-uint32(s.Parts)), math.MaxUint64 - uint64(s.Households), s.Code}
 	})

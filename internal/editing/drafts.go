@@ -32,7 +32,8 @@ func (s *Service) DiscardDraft(ctx context.Context, plan domain.Plan, draft stri
 	if err != nil {
 		return store.Draft{}, err
 	}
-	if actor := domain.ActorFrom(ctx); !permit.local && d.Author != actor.Name {
+	actor := domain.ActorFrom(ctx)
+	if !permit.local && d.Author != actor.Name {
 		what := fmt.Sprintf("discarding draft %q, which user %q made,", draft, d.Author)
 		if err := s.authorizeWhole(ctx, plan, domain.RoleApprover, what); err != nil {
 			return store.Draft{}, err
@@ -40,7 +41,7 @@ func (s *Service) DiscardDraft(ctx context.Context, plan domain.Plan, draft stri
 	}
 	view := s.lockView(d.Workspace) // no change set of the draft runs meanwhile
 	defer view.Unlock()
-	return s.db.DiscardDraft(ctx, plan, draft, domain.ActorFrom(ctx).Name)
+	return s.db.DiscardDraft(ctx, plan, draft, actor.Name)
 }
 
 // Drafts lists plan's drafts.
